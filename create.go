@@ -1,0 +1,254 @@
+package meetd
+
+import (
+	"context"
+	"fmt"
+	"time"
+	"unicode/utf8"
+)
+
+// Limits on input that Graph leaves undocumented (docs/support.md).
+const (
+	MaxExternalIDBytes = 1024
+	MaxSubjectBytes    = 1024
+	MaxAttendees       = 1000
+)
+
+// MeetingInput is the body of a createOrGet or a create.
+type MeetingInput struct {
+	ExternalID    string
+	HasExternalID bool // externalId was in the body, even if empty or null
+	Subject       string
+	Start, End    *time.Time // nil when absent
+	Attendees     []Participant
+	ChatInfo      *ChatInfo
+	// Settings apply on a plain create; createOrGet ignores them, as Graph does.
+	Settings SettingsPatch
+}
+
+// CreateOrGet returns the meeting with the caller's external id for the
+// organizer, creating it when there is none: Graph's createOrGet. created
+// tells a 201 from a 200. On a hit the stored meeting comes back unchanged
+// and the rest of the input is ignored.
+func (s *Service) CreateOrGet(ctx context.Context, c *Caller, pathUser string, in MeetingInput) (m *Meeting, created bool, err error) {
+	user, err := s.authorize(ctx, c, pathUser, true)
+	if err != nil {
+		return nil, false, err
+	}
+	if in.ExternalID == "" {
+		return nil, false, Errorf(EINVALID, "externalId is required and must not be empty.")
+	}
+	if len(in.ExternalID) > MaxExternalIDBytes {
+		return nil, false, Errorf(EINVALID, "externalId must be at most %d bytes long.", MaxExternalIDBytes)
+	}
+	key := Key{TenantID: c.TenantID, OrganizerID: user, ExternalID: in.ExternalID}
+	// A look-up first keeps the common hit cheap; the store's unique key, not
+	// this read, settles a race between two creates.
+	if m, err := s.store.MeetingByKey(ctx, key); err == nil {
+		return m, false, nil
+	} else if ErrorCode(err) != ENOTFOUND {
+		return nil, false, err
+	}
+	if err := validateInput(&in); err != nil {
+		return nil, false, err
+	}
+	if err := s.checkMonthlyLimit(ctx, c, user); err != nil {
+		return nil, false, err
+	}
+	for range maxDraws {
+		m, err := s.newMeeting(c, user, in)
+		if err != nil {
+			return nil, false, err
+		}
+		m.ExternalID = in.ExternalID
+		stored, created, err := s.store.CreateOrGetMeeting(ctx, m)
+		if ErrorCode(err) == ECONFLICT {
+			continue // an id drawn at random was taken: draw again
+		}
+		return stored, created, err
+	}
+	return nil, false, Errorf(EINTERNAL, "could not draw unique meeting ids")
+}
+
+// Create makes a meeting with no external id: Graph's POST /onlineMeetings.
+func (s *Service) Create(ctx context.Context, c *Caller, pathUser string, in MeetingInput) (*Meeting, error) {
+	user, err := s.authorize(ctx, c, pathUser, true)
+	if err != nil {
+		return nil, err
+	}
+	if in.HasExternalID {
+		return nil, Errorf(EINVALID, "externalId can only be set through the createOrGet action.")
+	}
+	if in.End == nil {
+		return nil, Errorf(EINVALID, "endDateTime is required when creating an online meeting.")
+	}
+	if in.Start == nil {
+		now := s.now().UTC().Truncate(100)
+		in.Start = &now
+	}
+	if err := validateInput(&in); err != nil {
+		return nil, err
+	}
+	if err := s.checkMonthlyLimit(ctx, c, user); err != nil {
+		return nil, err
+	}
+	for range maxDraws {
+		m, err := s.newMeeting(c, user, in)
+		if err != nil {
+			return nil, err
+		}
+		if err := in.Settings.apply(m); err != nil {
+			return nil, err
+		}
+		err = s.store.CreateMeeting(ctx, m)
+		if ErrorCode(err) == ECONFLICT {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		return m, nil
+	}
+	return nil, Errorf(EINTERNAL, "could not draw unique meeting ids")
+}
+
+// maxDraws bounds retries when a random id collides with a stored one.
+const maxDraws = 5
+
+// validateInput applies the rules shared by create and createOrGet and the
+// documented time defaults: no times → now and now+1h; only a start → start+1h;
+// an end without a start, or an end before the start → error.
+func validateInput(in *MeetingInput) error {
+	if len(in.Subject) > MaxSubjectBytes {
+		return Errorf(EINVALID, "subject must be at most %d bytes long.", MaxSubjectBytes)
+	}
+	if len(in.Attendees) > MaxAttendees {
+		return Errorf(EINVALID, "A meeting can have at most %d attendees.", MaxAttendees)
+	}
+	if !utf8.ValidString(in.ExternalID) || !utf8.ValidString(in.Subject) {
+		return Errorf(EINVALID, "Strings must be valid UTF-8.")
+	}
+	if in.End != nil && in.Start == nil {
+		return Errorf(EINVALID, "endDateTime cannot be provided without startDateTime.")
+	}
+	if in.Start != nil && in.End != nil && in.End.Before(*in.Start) {
+		return Errorf(EINVALID, "endDateTime cannot be earlier than startDateTime.")
+	}
+	if err := validateAttendees(in.Attendees); err != nil {
+		return err
+	}
+	if in.ChatInfo != nil && in.ChatInfo.ThreadID != "" && !IsThreadID(in.ChatInfo.ThreadID) {
+		return Errorf(EINVALID, "chatInfo.threadId '%s' is not a Teams thread id: expected 19:…@thread.tacv2 (a channel) or 19:…@thread.v2.", in.ChatInfo.ThreadID)
+	}
+	return nil
+}
+
+func validateAttendees(as []Participant) error {
+	for i, a := range as {
+		if a.Role != "" && !validRole(a.Role) {
+			return Errorf(EINVALID, "participants.attendees[%d].role '%s' is not an onlineMeetingRole.", i, a.Role)
+		}
+		if a.Identity.ID == "" && a.UPN == "" && a.Identity.DisplayName == "" {
+			return Errorf(EINVALID, "participants.attendees[%d] needs an identity or a upn.", i)
+		}
+	}
+	return nil
+}
+
+func validRole(r Role) bool {
+	for _, v := range RoleValues {
+		if r == v {
+			return true
+		}
+	}
+	return false
+}
+
+// newMeeting builds a meeting for the organizer from valid input, with fresh
+// ids and the default settings.
+func (s *Service) newMeeting(c *Caller, organizer string, in MeetingInput) (*Meeting, error) {
+	r := randReader{s}
+	thread, err := newThreadID(r)
+	if err != nil {
+		return nil, err
+	}
+	joinID, err := digits(r, 13)
+	if err != nil {
+		return nil, err
+	}
+	vtc, err := digits(r, 10)
+	if err != nil {
+		return nil, err
+	}
+	conf, err := digits(r, 9)
+	if err != nil {
+		return nil, err
+	}
+	pass, err := passcode(r)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now().UTC().Truncate(100) // Graph keeps 100 ns ticks
+	start, end := now, now.Add(time.Hour)
+	if in.Start != nil {
+		start = in.Start.UTC().Truncate(100)
+		end = start.Add(time.Hour)
+	}
+	if in.End != nil {
+		end = in.End.UTC().Truncate(100)
+	}
+	m := &Meeting{
+		ID:                    MeetingID(organizer, thread),
+		TenantID:              c.TenantID,
+		OrganizerID:           organizer,
+		CreatedBy:             c.AppID,
+		Version:               1,
+		Subject:               in.Subject,
+		Start:                 start,
+		End:                   end,
+		Created:               now,
+		Modified:              now,
+		ThreadID:              thread,
+		JoinMeetingID:         joinID,
+		Passcode:              pass,
+		VideoTeleconferenceID: vtc,
+		ConferenceID:          conf,
+		ChatInfo:              ChatInfo{ThreadID: thread, MessageID: "0"},
+		Organizer: Participant{
+			Identity: Identity{Kind: IdentityUser, ID: organizer, TenantID: c.TenantID},
+			Role:     RolePresenter,
+		},
+		Attendees: in.Attendees,
+		Settings:  DefaultSettings(),
+	}
+	if m.Attendees == nil {
+		m.Attendees = []Participant{}
+	}
+	if !c.App && organizer == c.ObjectID {
+		m.Organizer.UPN = c.UPN
+	}
+	if in.ChatInfo != nil && in.ChatInfo.ThreadID != "" {
+		// A channel meeting (beta): the chat is the channel's thread and
+		// the meeting is its message.
+		m.ChatInfo = ChatInfo{ThreadID: in.ChatInfo.ThreadID, MessageID: fmt.Sprint(now.UnixMilli())}
+	}
+	return m, nil
+}
+
+// checkMonthlyLimit throttles the (MonthlyMeetingLimit+1)th meeting one app
+// creates for one organizer in the current calendar month.
+func (s *Service) checkMonthlyLimit(ctx context.Context, c *Caller, organizer string) error {
+	if s.monthlyLimit <= 0 {
+		return nil
+	}
+	now := s.now().UTC()
+	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
+	n, err := s.store.CountMeetings(ctx, c.TenantID, organizer, c.AppID, month)
+	if err != nil {
+		return err
+	}
+	if n >= s.monthlyLimit {
+		return &Error{Code: ETHROTTLED, Message: "Please retry again later.", RetryAfter: month.AddDate(0, 1, 0).Sub(now)}
+	}
+	return nil
+}

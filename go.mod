@@ -1,0 +1,3 @@
+module github.com/meetd/meetd
+
+go 1.26
