@@ -61,6 +61,14 @@ func NewService(store Store, opts Options) *Service {
 // Store returns the store the service uses.
 func (s *Service) Store() Store { return s.store }
 
+// Authorize checks that the caller may read (write false) or change the
+// meetings of pathUser ("" for /me), with the same errors as every other
+// method: for handlers that must check before they read a body.
+func (s *Service) Authorize(ctx context.Context, c *Caller, pathUser string, write bool) error {
+	_, err := s.authorize(ctx, c, pathUser, write)
+	return err
+}
+
 // authorize applies Graph's permission rules to a request on the meetings of
 // pathUser ("" for /me) and returns the user whose meetings it may touch.
 func (s *Service) authorize(ctx context.Context, c *Caller, pathUser string, write bool) (string, error) {
