@@ -1,0 +1,83 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// newFlagSet returns a flag set whose defaults come from MEETD_* variables:
+// --base-url reads MEETD_BASE_URL, and so on.
+func newFlagSet(name string, getenv func(string) string, stderr io.Writer) *envFlags {
+	fs := flag.NewFlagSet("meetd "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return &envFlags{FlagSet: fs, getenv: getenv}
+}
+
+type envFlags struct {
+	*flag.FlagSet
+	getenv func(string) string
+	errs   []error
+}
+
+func envName(flagName string) string {
+	return "MEETD_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+func (f *envFlags) env(name, def string) string {
+	if v := f.getenv(envName(name)); v != "" {
+		return v
+	}
+	return def
+}
+
+func (f *envFlags) string(name, def, help string) *string {
+	return f.String(name, f.env(name, def), help+" ("+envName(name)+")")
+}
+
+func (f *envFlags) duration(name string, def time.Duration, help string) *time.Duration {
+	d := def
+	if v := f.env(name, ""); v != "" {
+		var err error
+		if d, err = time.ParseDuration(v); err != nil {
+			f.errs = append(f.errs, fmt.Errorf("%s: %w", envName(name), err))
+		}
+	}
+	return f.Duration(name, d, help+" ("+envName(name)+")")
+}
+
+func (f *envFlags) int(name string, def int, help string) *int {
+	n := def
+	if v := f.env(name, ""); v != "" {
+		if _, err := fmt.Sscan(v, &n); err != nil {
+			f.errs = append(f.errs, fmt.Errorf("%s: %w", envName(name), err))
+		}
+	}
+	return f.Int(name, n, help+" ("+envName(name)+")")
+}
+
+// parse parses args and accepts flags after positional arguments too
+// ("policy grant NAME --tenant T" as well as "policy grant --tenant T NAME").
+func (f *envFlags) parse(args []string) (positional []string, err error) {
+	if len(f.errs) > 0 {
+		return nil, fmt.Errorf("%w: %v", errUsage, f.errs[0])
+	}
+	for {
+		if err := f.Parse(args); err != nil {
+			return nil, fmt.Errorf("%w: %v", errUsage, err)
+		}
+		args = f.Args()
+		if len(args) == 0 {
+			return positional, nil
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+}
+
+// splitList splits a space- or comma-separated list.
+func splitList(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })
+}

@@ -1,0 +1,276 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// meetdBin is the real binary, built once for the process tests.
+var meetdBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "meetd-bin")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	meetdBin = filepath.Join(dir, "meetd")
+	if out, err := exec.Command("go", "build", "-o", meetdBin, ".").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "build meetd: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+const (
+	tenant = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+	alice  = "1f35f2e6-9cab-44ad-8d5a-b74c14720001"
+	appID  = "a1b2c3d4-0000-4000-8000-00000000000a"
+)
+
+// proc is a running `meetd serve`.
+type proc struct {
+	cmd    *exec.Cmd
+	url    string
+	stderr *bytes.Buffer
+}
+
+// startServe runs `meetd serve` on a free port and waits for /healthz.
+func startServe(t testing.TB, args ...string) *proc {
+	t.Helper()
+	cmd := exec.Command(meetdBin, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
+	cmd.Env = os.Environ()
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	p := &proc{cmd: cmd, stderr: &stderr}
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+		}
+	})
+	line := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if u, ok := strings.CutPrefix(sc.Text(), "meetd listening on "); ok {
+				line <- u
+			}
+		}
+		io.Copy(io.Discard, stdout)
+	}()
+	select {
+	case p.url = <-line:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("meetd serve did not start: %s", stderr.String())
+	}
+	res, err := http.Get(p.url + "/healthz")
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("healthz: %v %v", res, err)
+	}
+	res.Body.Close()
+	return p
+}
+
+// cli runs a meetd command to completion and returns its stdout.
+func cli(t testing.TB, args ...string) string {
+	t.Helper()
+	out, err := exec.Command(meetdBin, args...).Output()
+	if err != nil {
+		var stderr []byte
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = ee.Stderr
+		}
+		t.Fatalf("meetd %s: %v\n%s", strings.Join(args, " "), err, stderr)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+type answer struct {
+	status int
+	body   map[string]any
+	raw    []byte
+}
+
+func post(t testing.TB, url, token, body string) answer {
+	t.Helper()
+	req, _ := http.NewRequest("POST", url, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	a := answer{status: res.StatusCode, raw: raw}
+	_ = json.Unmarshal(raw, &a.body)
+	return a
+}
+
+// The README's quickstart, for real: serve, mint a token, createOrGet twice.
+func TestServeTokenCreateOrGet(t *testing.T) {
+	data := t.TempDir()
+	p := startServe(t, "--data", data)
+	tok := cli(t, "token", "--data", data, "--tenant", tenant, "--user", alice, "--upn", "alice@contoso.com")
+	first := post(t, p.url+"/v1.0/me/onlineMeetings/createOrGet", tok, `{"externalId":"quick"}`)
+	second := post(t, p.url+"/v1.0/me/onlineMeetings/createOrGet", tok, `{"externalId":"quick"}`)
+	if first.status != 201 || second.status != 200 || first.body["id"] != second.body["id"] {
+		t.Fatalf("got %d then %d (ids %v, %v), want 201 then 200 with one id", first.status, second.status, first.body["id"], second.body["id"])
+	}
+	if !strings.HasPrefix(first.body["joinWebUrl"].(string), p.url+"/l/meetup-join/") {
+		t.Errorf("joinWebUrl %v: want it under the bound address %s", first.body["joinWebUrl"], p.url)
+	}
+	// The key file is private.
+	fi, err := os.Stat(filepath.Join(data, "signing-key.pem"))
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("signing-key.pem: %v, mode %v; want 0600", err, fi.Mode().Perm())
+	}
+	// A second server on the same folder is refused.
+	cmd := exec.Command(meetdBin, "serve", "--addr", "127.0.0.1:0", "--data", data)
+	if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "in use") {
+		t.Errorf("second serve on one folder: err %v, output %s; want a refusal", err, out)
+	}
+	// SIGTERM drains and exits cleanly.
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.cmd.Wait(); err != nil {
+		t.Errorf("exit after SIGTERM: %v\n%s", err, p.stderr)
+	}
+}
+
+// Policies made with the CLI reach a running server without a restart, and
+// flags may come before or after the policy name.
+func TestPolicyCLIWhileServing(t *testing.T) {
+	data := t.TempDir()
+	p := startServe(t, "--data", data)
+	tok := cli(t, "token", "--data", data, "--tenant", tenant, "--app", appID)
+	url := p.url + "/v1.0/users/" + alice + "/onlineMeetings/createOrGet"
+	if a := post(t, url, tok, `{"externalId":"pol"}`); a.status != 403 {
+		t.Fatalf("before any policy: got %d, want 403", a.status)
+	}
+	cli(t, "policy", "create", "meetings", "--data", data, "--tenant", tenant, "--app", appID, "--description", "test")
+	cli(t, "policy", "grant", "--data", data, "--tenant", tenant, "meetings", "--user", alice)
+	if got := cli(t, "policy", "list", "--data", data); !strings.Contains(got, "meetings") || !strings.Contains(got, alice) {
+		t.Errorf("policy list: got %q, want the policy granted to alice", got)
+	}
+	status := waitFor(t, func() bool { return post(t, url, tok, `{"externalId":"pol"}`).status == 201 })
+	if !status {
+		t.Fatal("grant never took effect on the running server")
+	}
+	cli(t, "policy", "revoke", "meetings", "--data", data, "--tenant", tenant, "--user", alice)
+	if !waitFor(t, func() bool { return post(t, url, tok, `{"externalId":"pol"}`).status == 403 }) {
+		t.Fatal("revoke never took effect on the running server")
+	}
+	cli(t, "policy", "delete", "meetings", "--data", data, "--tenant", tenant)
+	if got := cli(t, "policy", "list", "--data", data); strings.Contains(got, "meetings") {
+		t.Errorf("policy list after delete: %q", got)
+	}
+}
+
+// waitFor polls cond for up to ten seconds. The documented propagation is
+// one second; the margin keeps a loaded CI machine from failing the test.
+func waitFor(t testing.TB, cond func() bool) bool {
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if cond() {
+			return true
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return false
+}
+
+// A 201 means the meeting survives a crash: SIGKILL right after many
+// acknowledged creates, restart, and find every one.
+func TestCrashKeepsAcknowledgedMeetings(t *testing.T) {
+	data := t.TempDir()
+	p := startServe(t, "--data", data)
+	tok := cli(t, "token", "--data", data, "--tenant", tenant, "--user", alice)
+	const workers, each = 16, 40
+	type ack struct{ key, id string }
+	acks := make(chan ack, workers*each)
+	done := make(chan struct{})
+	for w := range workers {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := range each {
+				key := fmt.Sprintf("crash-%d-%d", w, i)
+				a := post(t, p.url+"/v1.0/me/onlineMeetings/createOrGet", tok, `{"externalId":"`+key+`"}`)
+				if a.status != 201 {
+					t.Errorf("%s: status %d", key, a.status)
+					return
+				}
+				acks <- ack{key, a.body["id"].(string)}
+			}
+		}()
+	}
+	for range workers {
+		<-done
+	}
+	if err := p.cmd.Process.Kill(); err != nil { // SIGKILL: no drain, no close
+		t.Fatal(err)
+	}
+	_ = p.cmd.Wait()
+	close(acks)
+
+	p2 := startServe(t, "--data", data)
+	n := 0
+	for a := range acks {
+		got := post(t, p2.url+"/v1.0/me/onlineMeetings/createOrGet", tok, `{"externalId":"`+a.key+`"}`)
+		if got.status != 200 || got.body["id"] != a.id {
+			t.Errorf("%s after the crash: got %d id %v, want 200 id %s", a.key, got.status, got.body["id"], a.id)
+		}
+		n++
+	}
+	if n != workers*each {
+		t.Errorf("acknowledged %d creates, want %d", n, workers*each)
+	}
+}
+
+// Flags come from MEETD_* variables too.
+func TestEnvironmentVariables(t *testing.T) {
+	data := t.TempDir()
+	cmd := exec.Command(meetdBin, "token", "--tenant", tenant, "--user", alice)
+	cmd.Env = append(os.Environ(), "MEETD_DATA="+data)
+	if out, err := cmd.Output(); err != nil || strings.Count(string(out), ".") != 2 {
+		t.Fatalf("token with MEETD_DATA: %v %q", err, out)
+	}
+	if _, err := os.Stat(filepath.Join(data, "signing-key.pem")); err != nil {
+		t.Errorf("MEETD_DATA was not used: %v", err)
+	}
+}
+
+// Usage errors exit with status 2 and say what is wrong.
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{{}, {"bogus"}, {"token"}, {"policy", "grant", "x", "--tenant", tenant}, {"serve", "--log-level", "loud"}} {
+		cmd := exec.Command(meetdBin, args...)
+		cmd.Env = append(os.Environ(), "MEETD_DATA="+t.TempDir())
+		out, err := cmd.CombinedOutput()
+		ee, ok := err.(*exec.ExitError)
+		if !ok || ee.ExitCode() != 2 {
+			t.Errorf("meetd %v: got %v, want exit status 2\n%s", args, err, out)
+		}
+	}
+}

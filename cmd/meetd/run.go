@@ -1,0 +1,51 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// errUsage marks errors in how meetd was called (exit status 2).
+var errUsage = errors.New("usage")
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+const usage = `meetd — a self-hosted, Microsoft Graph–compatible online meetings service
+
+Usage:
+  meetd serve   [--data DIR | --db URL] [--addr HOST:PORT] [--base-url URL] …
+  meetd token   --tenant T (--user OID [--upn UPN] [--scopes S] | --app APPID [--roles R]) [--ttl 1h]
+  meetd policy  create|grant|revoke|list|delete …
+  meetd bench   --url URL …
+  meetd version
+
+Run "meetd COMMAND -h" for a command's flags. Every flag has a MEETD_* environment variable.
+`
+
+// run is meetd's whole program; main only wires it to the process.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("%w: no command", errUsage)
+	}
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "serve":
+		return serve(ctx, rest, getenv, stdout, stderr)
+	case "token":
+		return token(ctx, rest, getenv, stdout, stderr)
+	case "policy":
+		return policy(ctx, rest, getenv, stdout, stderr)
+	case "version", "--version":
+		fmt.Fprintln(stdout, "meetd", version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("%w: unknown command %q", errUsage, cmd)
+	}
+}

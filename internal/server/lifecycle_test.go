@@ -1,0 +1,227 @@
+package server_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/meetd/meetd"
+)
+
+const attendeeBob = `{"identity":{"user":{"id":"` + bob + `","displayName":"Bob"}},"upn":"bob@contoso.com","role":"attendee"}`
+
+// Checklist 32, 33: plain create.
+func TestCreate(t *testing.T) {
+	e := newEnv(t)
+	tok := e.user(tenantA, alice)
+	r := e.do("POST", "/v1.0/me/onlineMeetings", tok, `{"startDateTime":"2030-01-01T10:00:00Z","endDateTime":"2030-01-01T11:00:00Z","subject":"Plain","lobbyBypassSettings":{"scope":"everyone"}}`).want(t, http.StatusCreated)
+	if got, want := r.str("@odata.context"), e.url+"/v1.0/$metadata#users('"+alice+"')/onlineMeetings/$entity"; got != want {
+		t.Errorf("@odata.context: got %s, want %s", got, want)
+	}
+	if r.get("externalId") != nil {
+		t.Errorf("externalId: got %v, want null", r.get("externalId"))
+	}
+	if got := r.str("lobbyBypassSettings.scope"); got != "everyone" {
+		t.Errorf("create takes settings: lobby scope got %q, want everyone", got)
+	}
+	e.do("POST", "/v1.0/me/onlineMeetings", tok, `{"externalId":"X","endDateTime":"2030-01-01T11:00:00Z"}`).wantError(t, http.StatusBadRequest, "BadRequest", "")
+	e.do("POST", "/v1.0/me/onlineMeetings", tok, `{"subject":"no end","startDateTime":"2030-01-01T10:00:00Z"}`).wantError(t, http.StatusBadRequest, "BadRequest", "")
+}
+
+// Checklist 34, 39, 40: get by id for the organizer and an attendee; garbage
+// ids; another organizer's id; another tenant.
+func TestGetByID(t *testing.T) {
+	e := newEnv(t)
+	m := e.createOrGet("/me", e.user(tenantA, alice), `{"externalId":"g","participants":{"attendees":[`+attendeeBob+`]}}`).want(t, http.StatusCreated)
+	id := m.str("id")
+	e.do("GET", "/v1.0/me/onlineMeetings/"+id, e.user(tenantA, alice), "").want(t, http.StatusOK)
+	e.do("GET", "/v1.0/me/onlineMeetings/"+id, e.user(tenantA, alice, meetd.ScopeRead), "").want(t, http.StatusOK)
+	// The invited attendee's own token works too.
+	got := e.do("GET", "/beta/me/onlineMeetings/"+id, e.user(tenantA, bob), "").want(t, http.StatusOK)
+	if got.str("id") != id {
+		t.Errorf("attendee get: got id %s, want %s", got.str("id"), id)
+	}
+	// Someone neither organizer nor attendee gets Graph's mismatch.
+	e.do("GET", "/v1.0/me/onlineMeetings/"+id, e.user(tenantA, carol), "").wantError(t, http.StatusNotFound, "NotFound", "Organizer Id mismatch User Id: "+carol+".")
+	// Another tenant never sees it.
+	e.do("GET", "/v1.0/me/onlineMeetings/"+id, e.user(tenantB, alice), "").wantError(t, http.StatusNotFound, "NotFound", "")
+	for _, bad := range []string{"garbage", "MCMxOTptZWV0aW5nX05qa3lNelkxTnpFdFpXRmxPUzAwWWpZMkxXRm1PR0V0TWpNeE5tUTRaV1kxT0RjeUB0aHJlYWQudjIjMA==", url.PathEscape("a/b")} {
+		e.do("GET", "/v1.0/me/onlineMeetings/"+bad, e.user(tenantA, alice), "").wantError(t, http.StatusBadRequest, "BadRequest", "Meeting Id is corrupted.")
+	}
+	// App tokens with a policy read through /users/{id}.
+	e.grant(tenantA, "read", alice, appX)
+	e.do("GET", "/v1.0/users/"+alice+"/onlineMeetings/"+id, e.app(tenantA, appX, meetd.RoleRead), "").want(t, http.StatusOK)
+	e.do("GET", "/v1.0/users/"+alice+"/onlineMeetings/"+id, e.app(tenantA, appY, meetd.RoleRead), "").wantError(t, http.StatusForbidden, "Forbidden", "No application access policy found for this app.")
+}
+
+// Checklist 35–38: the supported $filter look-ups and everything else.
+func TestFilters(t *testing.T) {
+	e := newEnv(t)
+	alices := e.user(tenantA, alice)
+	m := e.createOrGet("/me", alices, `{"externalId":"f","participants":{"attendees":[`+attendeeBob+`]}}`).want(t, http.StatusCreated)
+	join, joinID := m.str("joinWebUrl"), m.str("joinMeetingIdSettings.joinMeetingId")
+	filter := func(tok, path, f string) *response {
+		return e.do("GET", "/v1.0"+path+"/onlineMeetings?$filter="+url.QueryEscape(f), tok, "")
+	}
+	one := func(r *response) {
+		t.Helper()
+		r.want(t, http.StatusOK)
+		v, _ := r.json["value"].([]any)
+		if len(v) != 1 || v[0].(map[string]any)["id"] != m.str("id") {
+			t.Fatalf("value: got %s, want exactly the meeting", r.body)
+		}
+		if !strings.HasSuffix(r.str("@odata.context"), "/onlineMeetings") {
+			t.Errorf("@odata.context: got %q, want a collection context", r.str("@odata.context"))
+		}
+	}
+	one(filter(alices, "/me", "JoinWebUrl eq '"+join+"'"))
+	one(filter(alices, "/me", "joinWebUrl eq '"+join+"'"))
+	one(filter(alices, "/me", "joinMeetingIdSettings/joinMeetingId eq '"+joinID+"'"))
+	// Graph's docs URL-encode the joinWebUrl inside the literal.
+	one(filter(alices, "/me", "JoinWebUrl eq '"+url.QueryEscape(join)+"'"))
+	// No match is an empty collection.
+	r := filter(alices, "/me", "joinMeetingIdSettings/joinMeetingId eq '1'").want(t, http.StatusOK)
+	if v, _ := r.json["value"].([]any); v == nil || len(v) != 0 {
+		t.Errorf("no match: got %s, want an empty value array", r.body)
+	}
+	// The attendee may not look the meeting up by its join URL.
+	filter(e.user(tenantA, bob), "/me", "JoinWebUrl eq '"+join+"'").wantError(t, http.StatusForbidden, "Forbidden", "")
+	// Another tenant finds nothing.
+	r = filter(e.user(tenantB, alice), "/me", "JoinWebUrl eq '"+join+"'").want(t, http.StatusOK)
+	if v, _ := r.json["value"].([]any); len(v) != 0 {
+		t.Errorf("other tenant: got %s, want nothing", r.body)
+	}
+	invalid := "Filter expression expected - /onlineMeetings?$filter={ParameterName} eq '{id}'."
+	e.do("GET", "/v1.0/me/onlineMeetings", alices, "").wantError(t, http.StatusBadRequest, "InvalidArgument", invalid)
+	filter(alices, "/me", "start/dateTime ge '2020-01-01'").wantError(t, http.StatusBadRequest, "InvalidArgument", invalid)
+	filter(alices, "/me", "Subject eq 'x'").wantError(t, http.StatusBadRequest, "InvalidArgument", invalid)
+	filter(alices, "/me", "JoinWebUrl eq 'unterminated").wantError(t, http.StatusBadRequest, "BadRequest", "")
+
+	// VideoTeleconferenceId: application tokens, no access policy needed.
+	vtc := m.str("videoTeleconferenceId")
+	one(e.do("GET", "/v1.0/communications/onlineMeetings?$filter="+url.QueryEscape("VideoTeleconferenceId eq '"+vtc+"'"), e.app(tenantA, appX, meetd.RoleRead), ""))
+	e.do("GET", "/v1.0/communications/onlineMeetings?$filter="+url.QueryEscape("VideoTeleconferenceId eq '"+vtc+"'"), alices, "").wantError(t, http.StatusForbidden, "Forbidden", "")
+}
+
+// Checklist 41–45: PATCH rules.
+func TestUpdate(t *testing.T) {
+	e := newEnv(t)
+	tok := e.user(tenantA, alice)
+	m := e.createOrGet("/me", tok, `{"externalId":"u","subject":"Before","startDateTime":"2030-01-01T10:00:00Z","participants":{"attendees":[`+attendeeBob+`]}}`).want(t, http.StatusCreated)
+	path := "/v1.0/me/onlineMeetings/" + m.str("id")
+	joinID := m.str("joinMeetingIdSettings.joinMeetingId")
+
+	e.do("PATCH", path, tok, `{"startDateTime":"2030-01-01T12:00:00Z"}`).wantError(t, http.StatusBadRequest, "BadRequest", "")
+	e.do("PATCH", path, tok, `{"participants":{"organizer":{"identity":{"user":{"id":"`+carol+`"}}}}}`).wantError(t, http.StatusBadRequest, "BadRequest", "")
+	e.do("PATCH", path, tok, `{"lobbyBypassSettings":{"scope":"nobody"}}`).wantError(t, http.StatusBadRequest, "BadRequest", "")
+	e.do("PATCH", path, tok, `{"subject":"Changed","allowedPresenters":"bogus"}`).wantError(t, http.StatusBadRequest, "BadRequest", "")
+	// A failed PATCH changed nothing.
+	if got := e.do("GET", path, tok, "").want(t, http.StatusOK).str("subject"); got != "Before" {
+		t.Fatalf("subject after failed PATCHes: got %q, want Before", got)
+	}
+
+	r := e.do("PATCH", path, tok, `{"subject":"After","startDateTime":"2030-01-02T10:00:00-02:00","endDateTime":"2030-01-02T11:30:00-02:00",
+		"participants":{"attendees":[{"identity":{"user":{"id":"`+carol+`"}},"upn":"carol@contoso.com","role":"presenter"}]},
+		"allowedPresenters":"roleIsPresenter","lobbyBypassSettings":{"scope":"everyone","isDialInBypassEnabled":true},
+		"joinMeetingIdSettings":{"joinMeetingId":"1","isPasscodeRequired":true},"recordAutomatically":true}`).want(t, http.StatusOK)
+	for k, want := range map[string]any{
+		"subject": "After", "startDateTime": "2030-01-02T12:00:00Z", "endDateTime": "2030-01-02T13:30:00Z",
+		"allowedPresenters": "roleIsPresenter", "lobbyBypassSettings.scope": "everyone", "lobbyBypassSettings.isDialInBypassEnabled": true,
+		"joinMeetingIdSettings.joinMeetingId": joinID, "recordAutomatically": true, "id": m.str("id"),
+		"participants.organizer.identity.user.id": alice,
+	} {
+		if got := r.get(k); got != want {
+			t.Errorf("%s: got %v, want %v", k, got, want)
+		}
+	}
+	att := r.get("participants.attendees").([]any)
+	if len(att) != 1 || att[0].(map[string]any)["upn"] != "carol@contoso.com" {
+		t.Errorf("attendees: got %v, want only carol (replaced whole)", att)
+	}
+	// The change is stored, and createOrGet returns the updated meeting.
+	if got := e.createOrGet("/me", tok, `{"externalId":"u"}`).want(t, http.StatusOK).str("subject"); got != "After" {
+		t.Errorf("createOrGet after PATCH: subject %q, want After", got)
+	}
+	// Only the organizer may change it.
+	e.do("PATCH", "/v1.0/me/onlineMeetings/"+m.str("id"), e.user(tenantA, carol), `{"subject":"x"}`).wantError(t, http.StatusNotFound, "NotFound", "")
+	e.do("PATCH", path, e.user(tenantA, alice, meetd.ScopeRead), `{"subject":"x"}`).wantError(t, http.StatusForbidden, "Forbidden", "")
+}
+
+// Checklist 46, 47: delete, and what follows it.
+func TestDelete(t *testing.T) {
+	e := newEnv(t)
+	tok := e.user(tenantA, alice)
+	m := e.createOrGet("/me", tok, `{"externalId":"d"}`).want(t, http.StatusCreated)
+	path := "/v1.0/me/onlineMeetings/" + m.str("id")
+	e.do("DELETE", path, e.user(tenantA, alice, meetd.ScopeRead), "").wantError(t, http.StatusForbidden, "Forbidden", "")
+	e.do("DELETE", path, e.app(tenantA, appX), "").wantError(t, http.StatusBadRequest, "BadRequest", "/me request is only valid with delegated authentication flow.")
+	r := e.do("DELETE", path, tok, "").want(t, http.StatusNoContent)
+	if len(r.body) != 0 {
+		t.Errorf("204 body: got %q, want empty", r.body)
+	}
+	e.do("GET", path, tok, "").wantError(t, http.StatusNotFound, "NotFound", "")
+	e.do("DELETE", path, tok, "").wantError(t, http.StatusNotFound, "NotFound", "")
+	// The external id is free again: createOrGet makes a new meeting.
+	again := e.createOrGet("/me", tok, `{"externalId":"d"}`).want(t, http.StatusCreated)
+	if again.str("id") == m.str("id") {
+		t.Errorf("createOrGet after delete returned the deleted meeting")
+	}
+	// The old join link says the meeting was deleted.
+	page := e.do("GET", strings.TrimPrefix(m.str("joinWebUrl"), e.url), "", "")
+	if page.status != http.StatusGone || !strings.Contains(string(page.body), "deleted") {
+		t.Errorf("join page of a deleted meeting: got %d %q, want 410 saying deleted", page.status, page.body)
+	}
+	// Apps delete through /users/{id} with a policy.
+	e.grant(tenantA, "w", alice, appX)
+	m2 := e.createOrGet("/users/"+alice, e.app(tenantA, appX), `{"externalId":"d2"}`).want(t, http.StatusCreated)
+	e.do("DELETE", "/v1.0/users/"+alice+"/onlineMeetings/"+m2.str("id"), e.app(tenantA, appX, meetd.RoleRead), "").wantError(t, http.StatusForbidden, "Forbidden", "")
+	e.do("DELETE", "/v1.0/users/"+alice+"/onlineMeetings/"+m2.str("id"), e.app(tenantA, appX), "").want(t, http.StatusNoContent)
+}
+
+// Checklist 48, 49: evolvable enums and Prefer: include-unknown-enum-members.
+func TestEvolvableEnums(t *testing.T) {
+	e := newEnv(t)
+	tok := e.user(tenantA, alice)
+	m := e.createOrGet("/me", tok, `{"externalId":"enum","participants":{"attendees":[{"upn":"c@contoso.com","identity":{"user":{"id":"`+carol+`"}},"role":"coorganizer"}]}}`).want(t, http.StatusCreated)
+	path := "/v1.0/me/onlineMeetings/" + m.str("id")
+	e.do("PATCH", path, tok, `{"lobbyBypassSettings":{"scope":"invited"}}`).want(t, http.StatusOK)
+	plain := e.do("GET", path, tok, "").want(t, http.StatusOK)
+	if got := plain.str("lobbyBypassSettings.scope"); got != "unknownFutureValue" {
+		t.Errorf("scope without Prefer: got %q, want unknownFutureValue", got)
+	}
+	if role := plain.get("participants.attendees").([]any)[0].(map[string]any)["role"]; role != "unknownFutureValue" {
+		t.Errorf("role without Prefer: got %v, want unknownFutureValue", role)
+	}
+	if plain.header.Get("Preference-Applied") != "" {
+		t.Errorf("Preference-Applied without Prefer: %q", plain.header.Get("Preference-Applied"))
+	}
+	full := e.do("GET", path, tok, "", "Prefer", "include-unknown-enum-members").want(t, http.StatusOK)
+	if got := full.str("lobbyBypassSettings.scope"); got != "invited" {
+		t.Errorf("scope with Prefer: got %q, want invited", got)
+	}
+	if role := full.get("participants.attendees").([]any)[0].(map[string]any)["role"]; role != "coorganizer" {
+		t.Errorf("role with Prefer: got %v, want coorganizer", role)
+	}
+	if got := full.header.Get("Preference-Applied"); got != "include-unknown-enum-members" {
+		t.Errorf("Preference-Applied: got %q", got)
+	}
+	e.do("PATCH", path, tok, `{"lobbyBypassSettings":{"scope":"unknownFutureValue"}}`).wantError(t, http.StatusBadRequest, "BadRequest", "")
+}
+
+// $select returns only the named properties.
+func TestSelect(t *testing.T) {
+	e := newEnv(t)
+	tok := e.user(tenantA, alice)
+	m := e.createOrGet("/me", tok, `{"externalId":"sel","subject":"S"}`).want(t, http.StatusCreated)
+	r := e.do("GET", "/v1.0/me/onlineMeetings/"+m.str("id")+"?$select=subject,joinWebUrl", tok, "").want(t, http.StatusOK)
+	for k := range r.json {
+		if k != "subject" && k != "joinWebUrl" && k != "@odata.context" {
+			t.Errorf("$select=subject,joinWebUrl: unexpected property %q", k)
+		}
+	}
+	if r.str("subject") != "S" || r.str("joinWebUrl") != m.str("joinWebUrl") {
+		t.Errorf("selected values: got %s", r.body)
+	}
+	e.do("GET", "/v1.0/me/onlineMeetings/"+m.str("id")+"?$select=nope", tok, "").wantError(t, http.StatusBadRequest, "BadRequest", "")
+}

@@ -1,0 +1,180 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/meetd/meetd"
+	"github.com/meetd/meetd/internal/graph"
+)
+
+// createOrGet serves POST …/onlineMeetings/createOrGet: 201 when it created
+// the meeting, 200 with the stored one when the external id exists.
+func (s *Server) createOrGet(w http.ResponseWriter, r *http.Request, c *meetd.Caller) {
+	body, release, err := s.readBody(r)
+	if err != nil {
+		s.writeError(w, r, s.authFirst(r, c, err))
+		return
+	}
+	in, err := graph.DecodeMeetingInput(body)
+	release()
+	if err != nil {
+		s.writeError(w, r, s.authFirst(r, c, err))
+		return
+	}
+	m, created, err := s.cfg.Service.CreateOrGet(r.Context(), c, r.PathValue("userId"), in)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	s.writeMeeting(w, r, status, m)
+}
+
+// create serves POST …/onlineMeetings.
+func (s *Server) create(w http.ResponseWriter, r *http.Request, c *meetd.Caller) {
+	body, release, err := s.readBody(r)
+	if err != nil {
+		s.writeError(w, r, s.authFirst(r, c, err))
+		return
+	}
+	in, err := graph.DecodeMeetingInput(body)
+	release()
+	if err != nil {
+		s.writeError(w, r, s.authFirst(r, c, err))
+		return
+	}
+	m, err := s.cfg.Service.Create(r.Context(), c, r.PathValue("userId"), in)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.writeMeeting(w, r, http.StatusCreated, m)
+}
+
+// get serves GET …/onlineMeetings/{meetingId}.
+func (s *Server) get(w http.ResponseWriter, r *http.Request, c *meetd.Caller) {
+	m, err := s.cfg.Service.Get(r.Context(), c, r.PathValue("userId"), r.PathValue("meetingId"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.writeMeeting(w, r, http.StatusOK, m)
+}
+
+// find serves GET …/onlineMeetings?$filter=…: Graph supports only equality
+// on JoinWebUrl and joinMeetingIdSettings/joinMeetingId there.
+func (s *Server) find(w http.ResponseWriter, r *http.Request, c *meetd.Caller) {
+	f, err := graph.ParseFilter(r.URL.Query().Get("$filter"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var l meetd.Lookup
+	switch f.Property {
+	case graph.FilterJoinWebURL:
+		thread, ok := graph.ThreadFromJoinWebURL(f.Value)
+		if !ok {
+			s.writeCollectionOrError(w, r, c, nil, nil)
+			return
+		}
+		l.ThreadID = thread
+	case graph.FilterJoinMeetingID:
+		l.JoinMeetingID = f.Value
+	default:
+		s.writeError(w, r, meetd.Errorf(meetd.EFILTER, "Filter expression expected - /onlineMeetings?$filter={ParameterName} eq '{id}'."))
+		return
+	}
+	ms, err := s.cfg.Service.Find(r.Context(), c, r.PathValue("userId"), l)
+	s.writeCollectionOrError(w, r, c, ms, err)
+}
+
+// writeCollectionOrError answers a look-up. A join URL that is not meetd's
+// matches nothing, but the caller's permissions are still checked first.
+func (s *Server) writeCollectionOrError(w http.ResponseWriter, r *http.Request, c *meetd.Caller, ms []*meetd.Meeting, err error) {
+	if ms == nil && err == nil {
+		err = s.cfg.Service.Authorize(r.Context(), c, r.PathValue("userId"), false)
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.writeCollection(w, r, ms)
+}
+
+// findByVTC serves GET /communications/onlineMeetings?$filter=VideoTeleconferenceId eq '…'.
+func (s *Server) findByVTC(w http.ResponseWriter, r *http.Request, c *meetd.Caller) {
+	f, err := graph.ParseFilter(r.URL.Query().Get("$filter"))
+	if err == nil && f.Property != graph.FilterVideoTeleconferenceID {
+		err = meetd.Errorf(meetd.EFILTER, "Filter expression expected - /onlineMeetings?$filter={ParameterName} eq '{id}'.")
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	ms, err := s.cfg.Service.FindByVideoTeleconferenceID(r.Context(), c, f.Value)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.writeCollection(w, r, ms)
+}
+
+// update serves PATCH …/onlineMeetings/{meetingId}: 200 with the whole
+// updated meeting.
+func (s *Server) update(w http.ResponseWriter, r *http.Request, c *meetd.Caller) {
+	body, release, err := s.readBody(r)
+	if err != nil {
+		s.writeError(w, r, s.authFirst(r, c, err))
+		return
+	}
+	p, err := graph.DecodeMeetingPatch(body)
+	release()
+	if err != nil {
+		s.writeError(w, r, s.authFirst(r, c, err))
+		return
+	}
+	m, err := s.cfg.Service.Update(r.Context(), c, r.PathValue("userId"), r.PathValue("meetingId"), p)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.writeMeeting(w, r, http.StatusOK, m)
+}
+
+// delete serves DELETE …/onlineMeetings/{meetingId}: 204, no body.
+func (s *Server) delete(w http.ResponseWriter, r *http.Request, c *meetd.Caller) {
+	if err := s.cfg.Service.Delete(r.Context(), c, r.PathValue("userId"), r.PathValue("meetingId")); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// notSupported answers methods and paths under /onlineMeetings that Graph
+// does not serve.
+func (s *Server) notSupported(w http.ResponseWriter, r *http.Request, c *meetd.Caller) {
+	s.writeError(w, r, meetd.Errorf(meetd.EINVALID, "The %s method is not supported on %s.", r.Method, r.URL.Path))
+}
+
+// unknownSegment answers any other path under a Graph version as Graph does.
+func (s *Server) unknownSegment(w http.ResponseWriter, r *http.Request) {
+	segs := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+	seg := segs[len(segs)-1]
+	if len(segs) > 1 {
+		seg = segs[1]
+	}
+	s.writeError(w, r, meetd.Errorf(meetd.EINVALID, "Resource not found for the segment '%s'.", seg))
+}
+
+// authFirst lets a permission error win over a body error, as on Graph,
+// which checks who is calling before it reads what they sent.
+func (s *Server) authFirst(r *http.Request, c *meetd.Caller, bodyErr error) error {
+	if err := s.cfg.Service.Authorize(r.Context(), c, r.PathValue("userId"), r.Method != http.MethodGet); err != nil {
+		return err
+	}
+	return bodyErr
+}

@@ -1,0 +1,144 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/meetd/meetd"
+	"github.com/meetd/meetd/internal/graph"
+)
+
+var (
+	hdrContentType      = []string{graph.ContentType}
+	hdrErrorContentType = []string{graph.ErrorContentType}
+	hdrPreferApplied    = []string{"include-unknown-enum-members"}
+)
+
+// outPool recycles response buffers: rendering appends into them.
+var outPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+// renderOptions reads the version, the Prefer header and $select of a request.
+func (s *Server) renderOptions(w http.ResponseWriter, r *http.Request) (graph.Options, error) {
+	o := graph.Options{Version: apiVersion(r)}
+	if prefersUnknownEnums(r) {
+		o.IncludeUnknownEnums = true
+		w.Header()["Preference-Applied"] = hdrPreferApplied
+	}
+	if sel := r.URL.Query().Get("$select"); sel != "" {
+		s, err := graph.ParseSelect(sel)
+		if err != nil {
+			return o, err
+		}
+		o.Select = s
+	}
+	return o, nil
+}
+
+// apiVersion returns "v1.0" or "beta" from the request path.
+func apiVersion(r *http.Request) string {
+	if strings.HasPrefix(r.URL.Path, "/beta/") {
+		return "beta"
+	}
+	return "v1.0"
+}
+
+// prefersUnknownEnums reports whether a Prefer header asks for
+// include-unknown-enum-members; Prefer may list several comma-separated
+// preferences, in several headers.
+func prefersUnknownEnums(r *http.Request) bool {
+	for _, v := range r.Header.Values("Prefer") {
+		for p := range strings.SplitSeq(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(p), "include-unknown-enum-members") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// writeMeeting answers with one meeting.
+func (s *Server) writeMeeting(w http.ResponseWriter, r *http.Request, status int, m *meetd.Meeting) {
+	o, err := s.renderOptions(w, r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	bp := outPool.Get().(*[]byte)
+	out := s.cfg.Renderer.AppendMeeting((*bp)[:0], m, o)
+	s.writeJSON(w, status, out)
+	*bp = out
+	outPool.Put(bp)
+}
+
+// writeCollection answers a $filter look-up.
+func (s *Server) writeCollection(w http.ResponseWriter, r *http.Request, ms []*meetd.Meeting) {
+	o, err := s.renderOptions(w, r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	bp := outPool.Get().(*[]byte)
+	out := s.cfg.Renderer.AppendCollection((*bp)[:0], ms, o)
+	s.writeJSON(w, http.StatusOK, out)
+	*bp = out
+	outPool.Put(bp)
+}
+
+func (s *Server) writeJSON(w http.ResponseWriter, status int, body []byte) {
+	h := w.Header()
+	h["Content-Type"] = hdrContentType
+	h["Content-Length"] = []string{strconv.Itoa(len(body))}
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// writeError answers with the Graph error envelope for err. Internal errors
+// are logged with the request id; their text is never shown.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	status, _ := graph.Status(err)
+	h := w.Header()
+	if status >= 500 {
+		level := "error"
+		if meetd.ErrorCode(err) == meetd.EUNAVAILABLE {
+			level = "warn"
+		}
+		s.logError(level, r, h, err)
+	}
+	if secs, ok := graph.RetryAfter(err); ok {
+		h["Retry-After"] = []string{strconv.Itoa(secs)}
+	}
+	var reqID, clientID string
+	if v := h["request-id"]; len(v) > 0 {
+		reqID = v[0]
+	}
+	if v := h["client-request-id"]; len(v) > 0 {
+		clientID = v[0]
+	}
+	delete(h, "Preference-Applied")
+	body := graph.AppendError(nil, err, reqID, clientID, s.now())
+	h["Content-Type"] = hdrErrorContentType
+	h["Content-Length"] = []string{strconv.Itoa(len(body))}
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+func (s *Server) logError(level string, r *http.Request, h http.Header, err error) {
+	var id string
+	if v := h["request-id"]; len(v) > 0 {
+		id = v[0]
+	}
+	var e *meetd.Error
+	cause := err
+	if errors.As(err, &e) && e.Err != nil {
+		cause = e.Err
+	}
+	args := []any{"request-id", id, "method", r.Method, "path", r.URL.Path, "err", cause}
+	if level == "warn" {
+		s.log.Warn("store unavailable", args...)
+		return
+	}
+	s.log.Error("internal error", args...)
+}

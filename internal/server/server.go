@@ -1,0 +1,85 @@
+// Package server is meetd's HTTP face: every route in routes.go, the
+// middleware that gives each request its ids and its caller, the handlers
+// that turn Graph requests into calls on meetd.Service, and the join page.
+package server
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/meetd/meetd"
+	"github.com/meetd/meetd/internal/graph"
+)
+
+// Verifier turns a bearer token into the caller it proves, or a meetd error
+// with code EUNAUTHENTICATED.
+type Verifier interface {
+	Verify(token string) (*meetd.Caller, error)
+}
+
+// Config holds what the server needs; every field but Logger, Now and
+// MaxBodyBytes is required.
+type Config struct {
+	Service  *meetd.Service
+	Verifier Verifier
+	Renderer *graph.Renderer
+	// BaseURL is meetd's public root, e.g. http://127.0.0.1:8080.
+	BaseURL string
+	// JWKS and Discovery are the dev issuer's key set and OpenID document.
+	JWKS      []byte
+	Discovery []byte
+	// Audio is the dial-in information the join page shows.
+	Audio graph.AudioSettings
+	// Ready reports whether the store can serve (for /readyz).
+	Ready func(ctx context.Context) error
+	// Logger gets one debug line per request and every internal error.
+	Logger *slog.Logger
+	// Now is the clock for error dates; time.Now when nil.
+	Now func() time.Time
+	// MaxBodyBytes caps request bodies, after gzip decoding too; 1 MiB when 0.
+	MaxBodyBytes int64
+}
+
+// Server serves meetd's HTTP API, the join page and the issuer's documents.
+type Server struct {
+	cfg Config
+	mux *http.ServeMux
+	log *slog.Logger
+	now func() time.Time
+}
+
+// New returns the server for cfg.
+func New(cfg Config) *Server {
+	s := &Server{cfg: cfg, mux: http.NewServeMux(), log: cfg.Logger, now: cfg.Now}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.cfg.MaxBodyBytes == 0 {
+		s.cfg.MaxBodyBytes = 1 << 20
+	}
+	s.routes()
+	return s
+}
+
+// ServeHTTP gives the request its ids, recovers from panics, and routes it.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	ids := newRequestIDs(w, r)
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.log.Error("panic", "request-id", ids.request, "method", r.Method, "path", r.URL.Path, "panic", v)
+			s.writeError(w, r, meetd.Errorf(meetd.EINTERNAL, "panic"))
+		}
+	}()
+	if s.log.Enabled(r.Context(), slog.LevelDebug) {
+		s.log.Debug("request", "request-id", ids.request, "client-request-id", ids.client, "method", r.Method, "path", r.URL.RequestURI())
+	}
+	s.mux.ServeHTTP(w, r)
+}
