@@ -1,0 +1,99 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"syscall"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/meetd/meetd"
+)
+
+// Messages callers may see. The driver's own text goes only into Err.
+const (
+	msgUnavailable = "The meeting store is unavailable; try again shortly."
+	msgConflict    = "The item conflicts with one already stored."
+	msgNUL         = "Text must not contain NUL characters."
+	msgInternal    = "An internal server error occurred."
+)
+
+// translate turns a driver error into a domain error at the edge: a unique
+// violation is ECONFLICT, anything that says the database cannot be reached
+// now is EUNAVAILABLE with RetryAfter, and the rest is EINTERNAL. Domain
+// errors pass through.
+func (s *Store) translate(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var de *meetd.Error
+	if errors.As(err, &de) {
+		return err
+	}
+	cause := wrapOp(op, err)
+	unavailable := &meetd.Error{Code: meetd.EUNAVAILABLE, Message: msgUnavailable, Err: cause, RetryAfter: RetryAfter}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch {
+		case pe.Code == "23505": // unique_violation
+			return &meetd.Error{Code: meetd.ECONFLICT, Message: msgConflict, Err: cause}
+		case pe.Code == "22021" || pe.Code == "22P05":
+			// PostgreSQL text and jsonb cannot hold U+0000.
+			return &meetd.Error{Code: meetd.EINVALID, Message: msgNUL, Err: cause}
+		case unavailableCode(pe.Code):
+			return unavailable
+		}
+		return &meetd.Error{Code: meetd.EINTERNAL, Message: msgInternal, Err: cause}
+	}
+	if s.closed.Load() {
+		return &meetd.Error{Code: meetd.EUNAVAILABLE, Message: "The store is closed.", Err: cause, RetryAfter: RetryAfter}
+	}
+	if unreachable(err) {
+		return unavailable
+	}
+	return &meetd.Error{Code: meetd.EINTERNAL, Message: msgInternal, Err: cause}
+}
+
+// unavailableCode reports whether a server error means "not now" rather than
+// "never": the server is starting, stopping, overloaded, read-only (a standby
+// after a failover), or cancelled the statement.
+func unavailableCode(code string) bool {
+	if len(code) != 5 {
+		return false
+	}
+	switch code[:2] {
+	case "08", // connection_exception
+		"53", // insufficient_resources: too_many_connections, out of memory, disk full
+		"57", // operator_intervention: admin_shutdown, crash_shutdown, cannot_connect_now, query_canceled
+		"58": // system_error
+		return true
+	}
+	switch code {
+	case "25006", // read_only_sql_transaction
+		"40001", // serialization_failure
+		"40P01", // deadlock_detected
+		"55P03": // lock_not_available
+		return true
+	}
+	return false
+}
+
+// unreachable reports whether err is a failure to talk to the server: cannot
+// connect, connection lost, or the call's deadline passed.
+func unreachable(err error) bool {
+	var ce *pgconn.ConnectError
+	var ne net.Error
+	return errors.As(err, &ce) ||
+		errors.As(err, &ne) ||
+		pgconn.Timeout(err) ||
+		pgconn.SafeToRetry(err) ||
+		errors.Is(err, context.DeadlineExceeded) ||
+		errors.Is(err, context.Canceled) ||
+		errors.Is(err, io.EOF) ||
+		errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, net.ErrClosed) ||
+		errors.Is(err, syscall.ECONNREFUSED) ||
+		errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.EPIPE)
+}

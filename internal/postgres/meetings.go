@@ -1,0 +1,292 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/meetd/meetd"
+)
+
+// insertMeeting writes a meeting and claims its ids in meeting_ids in one
+// statement, so both happen or neither does. $12 is the ON CONFLICT clause:
+// empty for a plain create, where a taken key is a unique violation like any
+// other. It returns the number of meetings written: 0 when the live
+// createOrGet key is taken.
+const insertMeeting = `
+WITH m AS (
+	INSERT INTO meetings (tenant_id, id, organizer_id, external_id, created_by, thread_id,
+		join_meeting_id, vtc_id, version, created, data)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb)
+	%s
+	RETURNING tenant_id, id, thread_id, join_meeting_id, vtc_id
+), ids AS (
+	INSERT INTO meeting_ids (kind, value, tenant_id, meeting_id)
+	SELECT x.kind, x.value, m.tenant_id, m.id
+	FROM m CROSS JOIN LATERAL (VALUES
+		('id', m.id), ('thread', m.thread_id), ('join', m.join_meeting_id), ('vtc', m.vtc_id)
+	) AS x (kind, value)
+	WHERE x.value <> ''
+)
+SELECT count(*) FROM m`
+
+// onKeyConflict names the partial unique index of the createOrGet key.
+const onKeyConflict = `ON CONFLICT (tenant_id, organizer_id, external_id)
+	WHERE deleted_at IS NULL AND external_id <> '' DO NOTHING`
+
+var (
+	createOrGetSQL = fmt.Sprintf(insertMeeting, onKeyConflict)
+	createSQL      = fmt.Sprintf(insertMeeting, "")
+)
+
+// meetingColumns are what scanMeeting reads, in order.
+const meetingColumns = `m.tenant_id, m.id, m.organizer_id, m.external_id, m.created_by, m.thread_id,
+	m.join_meeting_id, m.vtc_id, m.version, m.deleted_at IS NOT NULL, m.data::text`
+
+// CreateOrGetMeeting stores m unless a live meeting with its key exists, and
+// returns the stored meeting and whether it created it. The key's unique
+// index settles races: a losing INSERT does nothing and the winner is read.
+func (s *Store) CreateOrGetMeeting(ctx context.Context, m *meetd.Meeting) (*meetd.Meeting, bool, error) {
+	if m.ExternalID == "" {
+		return nil, false, meetd.Errorf(meetd.EINVALID, "A createOrGet meeting needs an external id.")
+	}
+	args, data, err := insertArgs(m)
+	if err != nil {
+		return nil, false, err
+	}
+	// A loser can find the winner deleted before it reads it; the key is
+	// then free and inserting again settles it. Three rounds are plenty.
+	for range 3 {
+		n, err := s.insert(ctx, createOrGetSQL, args)
+		if err != nil {
+			return nil, false, err
+		}
+		if n == 1 {
+			stored, err := storedCopy(m, data)
+			return stored, true, err
+		}
+		got, err := s.MeetingByKey(ctx, m.Key())
+		if meetd.ErrorCode(err) == meetd.ENOTFOUND {
+			continue
+		}
+		return got, false, err
+	}
+	return nil, false, &meetd.Error{Code: meetd.EUNAVAILABLE, Message: "The meeting is being created and deleted by other requests; try again.", RetryAfter: RetryAfter}
+}
+
+// CreateMeeting stores a meeting that has no external id.
+func (s *Store) CreateMeeting(ctx context.Context, m *meetd.Meeting) error {
+	args, _, err := insertArgs(m)
+	if err != nil {
+		return err
+	}
+	_, err = s.insert(ctx, createSQL, args)
+	return err
+}
+
+func (s *Store) insert(ctx context.Context, sql string, args []any) (int64, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	var n int64
+	err := s.pool.QueryRow(ctx, sql, args...).Scan(&n)
+	if err != nil {
+		err = s.translate("insert meeting", err)
+		if meetd.ErrorCode(err) == meetd.ECONFLICT {
+			err.(*meetd.Error).Message = "An id of the meeting is taken by another meeting."
+		}
+		return 0, err
+	}
+	return n, nil
+}
+
+// insertArgs returns the arguments of insertMeeting for m, and its data.
+func insertArgs(m *meetd.Meeting) ([]any, []byte, error) {
+	data, err := encodeRecord(m)
+	if err != nil {
+		return nil, nil, err
+	}
+	return []any{m.TenantID, m.ID, m.OrganizerID, m.ExternalID, m.CreatedBy, m.ThreadID,
+		m.JoinMeetingID, m.VideoTeleconferenceID, m.Version, m.Created.UTC(), string(data)}, data, nil
+}
+
+// storedCopy returns the meeting as a read will return it: the store's own
+// copy, with times in UTC.
+func storedCopy(m *meetd.Meeting, data []byte) (*meetd.Meeting, error) {
+	c := &meetd.Meeting{
+		ID: m.ID, TenantID: m.TenantID, OrganizerID: m.OrganizerID, ExternalID: m.ExternalID,
+		CreatedBy: m.CreatedBy, Version: m.Version, ThreadID: m.ThreadID, JoinMeetingID: m.JoinMeetingID,
+		VideoTeleconferenceID: m.VideoTeleconferenceID,
+	}
+	if err := decodeRecord(c, data); err != nil {
+		return nil, &meetd.Error{Code: meetd.EINTERNAL, Message: msgInternal, Err: err}
+	}
+	return c, nil
+}
+
+// MeetingByKey returns the live meeting with the createOrGet key.
+func (s *Store) MeetingByKey(ctx context.Context, k meetd.Key) (*meetd.Meeting, error) {
+	if k.ExternalID == "" {
+		return nil, notFound()
+	}
+	m, _, err := s.queryOne(ctx, "meeting by key", `SELECT `+meetingColumns+` FROM meetings m
+		WHERE m.tenant_id = $1 AND m.organizer_id = $2 AND m.external_id = $3 AND m.deleted_at IS NULL`,
+		k.TenantID, k.OrganizerID, k.ExternalID)
+	return m, err
+}
+
+// Meeting returns the live meeting with the id in the tenant.
+func (s *Store) Meeting(ctx context.Context, tenantID, id string) (*meetd.Meeting, error) {
+	m, _, err := s.queryOne(ctx, "meeting", `SELECT `+meetingColumns+` FROM meetings m
+		WHERE m.tenant_id = $1 AND m.id = $2 AND m.deleted_at IS NULL`, tenantID, id)
+	return m, err
+}
+
+// MeetingByThread returns the meeting with the thread id in any tenant,
+// deleted ones included. meeting_ids says which tenant holds the thread, so
+// the meeting is then read by its primary key: on a cluster sharded by
+// tenant that is one shard, not all of them.
+func (s *Store) MeetingByThread(ctx context.Context, threadID string) (*meetd.Meeting, bool, error) {
+	if threadID == "" {
+		return nil, false, notFound()
+	}
+	return s.queryOne(ctx, "meeting by thread", `SELECT `+meetingColumns+` FROM meetings m
+		WHERE (m.tenant_id, m.id) = (SELECT tenant_id, meeting_id FROM meeting_ids WHERE kind = 'thread' AND value = $1)`,
+		threadID)
+}
+
+// FindMeetings returns the tenant's live meetings that match every field set
+// in f, oldest first.
+func (s *Store) FindMeetings(ctx context.Context, tenantID string, f meetd.Filter) ([]*meetd.Meeting, error) {
+	where := []string{"m.tenant_id = $1", "m.deleted_at IS NULL"}
+	args := []any{tenantID}
+	for _, c := range []struct{ column, value string }{
+		{"organizer_id", f.OrganizerID},
+		{"thread_id", f.ThreadID},
+		{"join_meeting_id", f.JoinMeetingID},
+		{"vtc_id", f.VideoTeleconferenceID},
+	} {
+		if c.value != "" {
+			args = append(args, c.value)
+			where = append(where, fmt.Sprintf("m.%s = $%d", c.column, len(args)))
+		}
+	}
+	if len(args) == 1 {
+		return nil, meetd.Errorf(meetd.EINVALID, "A meeting filter needs at least one field.")
+	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	rows, err := s.pool.Query(ctx, `SELECT `+meetingColumns+` FROM meetings m WHERE `+
+		strings.Join(where, " AND ")+` ORDER BY m.created, m.id`, args...)
+	if err != nil {
+		return nil, s.translate("find meetings", err)
+	}
+	ms := []*meetd.Meeting{}
+	for rows.Next() {
+		m, _, err := scanMeeting(rows)
+		if err != nil {
+			rows.Close()
+			return nil, s.translate("find meetings", err)
+		}
+		ms = append(ms, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.translate("find meetings", err)
+	}
+	return ms, nil
+}
+
+// UpdateMeeting replaces the stored meeting's changeable fields if its
+// version is still m.Version-1. Its ids, organizer, key and creator never
+// change.
+func (s *Store) UpdateMeeting(ctx context.Context, m *meetd.Meeting) error {
+	data, err := encodeRecord(m)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	tag, err := s.pool.Exec(ctx, `UPDATE meetings SET version = $3, data = $4::jsonb
+		WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL AND version = $3 - 1`,
+		m.TenantID, m.ID, m.Version, string(data))
+	if err != nil {
+		return s.translate("update meeting", err)
+	}
+	if tag.RowsAffected() == 1 {
+		return nil
+	}
+	// Nothing matched: gone, or another update came first.
+	var live bool
+	err = s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM meetings
+		WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL)`, m.TenantID, m.ID).Scan(&live)
+	if err != nil {
+		return s.translate("update meeting", err)
+	}
+	if !live {
+		return notFound()
+	}
+	return meetd.Errorf(meetd.ECONFLICT, "The meeting was changed by another request.")
+}
+
+// DeleteMeeting marks the live meeting deleted: its external id is free
+// again, its other ids stay taken and its join page says it was deleted.
+func (s *Store) DeleteMeeting(ctx context.Context, tenantID, id string) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	tag, err := s.pool.Exec(ctx, `UPDATE meetings SET deleted_at = now()
+		WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL`, tenantID, id)
+	if err != nil {
+		return s.translate("delete meeting", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return notFound()
+	}
+	return nil
+}
+
+// CountMeetings counts the meetings, deleted ones included, that the app
+// created for the organizer since the time.
+func (s *Store) CountMeetings(ctx context.Context, tenantID, organizerID, appID string, since time.Time) (int, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	var n int
+	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM meetings
+		WHERE tenant_id = $1 AND organizer_id = $2 AND created_by = $3 AND created >= $4`,
+		tenantID, organizerID, appID, since.UTC()).Scan(&n)
+	return n, s.translate("count meetings", err)
+}
+
+// queryOne runs a query for at most one meeting; ENOTFOUND when there is none.
+func (s *Store) queryOne(ctx context.Context, op, sql string, args ...any) (*meetd.Meeting, bool, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	m, deleted, err := scanMeeting(s.pool.QueryRow(ctx, sql, args...))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, false, notFound()
+	}
+	if err != nil {
+		return nil, false, s.translate(op, err)
+	}
+	return m, deleted, nil
+}
+
+// scanMeeting reads one row of meetingColumns.
+func scanMeeting(row pgx.Row) (*meetd.Meeting, bool, error) {
+	var m meetd.Meeting
+	var deleted bool
+	var data []byte
+	if err := row.Scan(&m.TenantID, &m.ID, &m.OrganizerID, &m.ExternalID, &m.CreatedBy, &m.ThreadID,
+		&m.JoinMeetingID, &m.VideoTeleconferenceID, &m.Version, &deleted, &data); err != nil {
+		return nil, false, err
+	}
+	if err := decodeRecord(&m, data); err != nil {
+		return nil, false, err
+	}
+	return &m, deleted, nil
+}
+
+func notFound() error {
+	return meetd.Errorf(meetd.ENOTFOUND, "The meeting was not found.")
+}

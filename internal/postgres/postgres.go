@@ -1,0 +1,106 @@
+// Package postgres is meetd.Store on PostgreSQL (13 or later), for running
+// several meetd replicas on one database.
+//
+// Access is through a pgx connection pool. The schema is embedded and
+// migrated by Open, once, even when several replicas start together. Every
+// database call is bounded by Options.Timeout, and every failure to reach the
+// database becomes EUNAVAILABLE with a RetryAfter, so that requests fail fast
+// while the database is down and the pool reconnects by itself when it
+// returns. The database's unique keys, not reads before writes, settle
+// createOrGet races between replicas.
+//
+// The pool is tuned with the DSN's pool_* parameters (pool_max_conns,
+// pool_min_conns, pool_max_conn_lifetime, pool_max_conn_idle_time, …); behind
+// PgBouncer in transaction mode add default_query_exec_mode=simple_protocol.
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/meetd/meetd"
+)
+
+// DefaultTimeout bounds each database call when Options.Timeout is zero.
+const DefaultTimeout = 5 * time.Second
+
+// RetryAfter is how long a request that got EUNAVAILABLE should wait: about
+// what a PostgreSQL restart or a failover takes.
+const RetryAfter = 2 * time.Second
+
+// Options tune a Store. The zero value is ready for production use.
+type Options struct {
+	// Timeout bounds each database call, waiting for a free connection and
+	// connecting included; DefaultTimeout when zero.
+	Timeout time.Duration
+	// MaxConns caps the pool's connections; zero keeps the DSN's
+	// pool_max_conns, or pgx's default (the larger of 4 and the CPU count).
+	MaxConns int32
+}
+
+// Store is meetd.Store on PostgreSQL. It is safe for concurrent use.
+type Store struct {
+	pool    *pgxpool.Pool
+	timeout time.Duration
+	closed  atomic.Bool
+}
+
+var _ meetd.Store = (*Store)(nil)
+
+// Open connects to the database at dsn (a postgres:// URL or a libpq
+// key=value list), migrates its schema and returns the Store. It fails with
+// EUNAVAILABLE when the database cannot be reached.
+func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		// pgx's message names the bad part and hides any password.
+		return nil, &meetd.Error{Code: meetd.EINVALID, Message: "The PostgreSQL DSN is not valid.", Err: err}
+	}
+	s := &Store{timeout: opts.Timeout}
+	if s.timeout <= 0 {
+		s.timeout = DefaultTimeout
+	}
+	if opts.MaxConns > 0 {
+		cfg.MaxConns = opts.MaxConns
+	}
+	if cfg.ConnConfig.ConnectTimeout == 0 || cfg.ConnConfig.ConnectTimeout > s.timeout {
+		cfg.ConnConfig.ConnectTimeout = s.timeout
+	}
+	if s.pool, err = pgxpool.NewWithConfig(ctx, cfg); err != nil {
+		return nil, s.translate("open", err)
+	}
+	// Migrating may wait for another replica's migration: allow longer
+	// than one call.
+	mctx, cancel := context.WithTimeout(ctx, max(s.timeout, time.Minute))
+	defer cancel()
+	if err := migrate(mctx, s.pool); err != nil {
+		s.pool.Close()
+		return nil, s.translate("migrate", err)
+	}
+	return s, nil
+}
+
+// Close waits for the calls in progress and closes the pool's connections.
+func (s *Store) Close() error {
+	s.closed.Store(true)
+	s.pool.Close()
+	return nil
+}
+
+// Ping reports whether the database answers (readiness).
+func (s *Store) Ping(ctx context.Context) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	return s.translate("ping", s.pool.Ping(ctx))
+}
+
+// bound returns ctx limited to the store's timeout for one database call.
+func (s *Store) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, s.timeout)
+}
+
+// wrapOp names the operation in a cause, for logs.
+func wrapOp(op string, err error) error { return fmt.Errorf("postgres: %s: %w", op, err) }

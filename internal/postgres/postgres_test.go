@@ -1,0 +1,184 @@
+package postgres_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/meetd/meetd"
+	"github.com/meetd/meetd/internal/pgtest"
+	"github.com/meetd/meetd/internal/postgres"
+	"github.com/meetd/meetd/internal/storetest"
+)
+
+func TestStore(t *testing.T) {
+	storetest.Run(t, func(t testing.TB) meetd.Store {
+		return open(t, pgtest.NewDatabase(t), postgres.Options{})
+	})
+}
+
+// open opens a store on dsn. The caller closes it.
+func open(t testing.TB, dsn string, opts postgres.Options) *postgres.Store {
+	t.Helper()
+	s, err := postgres.Open(t.Context(), dsn, opts)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	return s
+}
+
+// openClosed opens a store that is closed when the test ends.
+func openClosed(t testing.TB, dsn string, opts postgres.Options) *postgres.Store {
+	t.Helper()
+	s := open(t, dsn, opts)
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestOpenConcurrently(t *testing.T) {
+	dsn := pgtest.NewDatabase(t)
+	const replicas = 3
+	stores := make([]*postgres.Store, replicas)
+	errs := make([]error, replicas)
+	ready := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range replicas {
+		wg.Go(func() {
+			<-ready
+			stores[i], errs[i] = postgres.Open(t.Context(), dsn, postgres.Options{})
+		})
+	}
+	close(ready)
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("replica %d: Open: %v", i, err)
+		}
+		t.Cleanup(func() { stores[i].Close() })
+	}
+	applied := queryStrings(t, dsn, "SELECT name FROM schema_migrations ORDER BY version")
+	if len(applied) != 1 || applied[0] != "001_init.sql" {
+		t.Errorf("schema_migrations: got %v, want [001_init.sql] once", applied)
+	}
+	// What one replica writes, the others read.
+	m := storetest.NewMeeting(t, storetest.NewObjectID(), storetest.NewObjectID(), "replicas")
+	if _, _, err := stores[0].CreateOrGetMeeting(t.Context(), m); err != nil {
+		t.Fatalf("CreateOrGetMeeting: %v", err)
+	}
+	for i, s := range stores[1:] {
+		if _, err := s.Meeting(t.Context(), m.TenantID, m.ID); err != nil {
+			t.Errorf("replica %d: Meeting: got %v, want the meeting", i+1, err)
+		}
+	}
+	// A restarted replica finds nothing to migrate.
+	openClosed(t, dsn, postgres.Options{})
+	if n := len(queryStrings(t, dsn, "SELECT name FROM schema_migrations")); n != 1 {
+		t.Errorf("schema_migrations after a restart: got %d rows, want 1", n)
+	}
+}
+
+func TestLoadOrCreateKeyConcurrently(t *testing.T) {
+	dsn := pgtest.NewDatabase(t)
+	stores := []*postgres.Store{
+		openClosed(t, dsn, postgres.Options{}),
+		openClosed(t, dsn, postgres.Options{}),
+		openClosed(t, dsn, postgres.Options{}),
+	}
+	const callers = 12
+	keys := make([]string, callers)
+	errs := make([]error, callers)
+	ready := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range callers {
+		wg.Go(func() {
+			<-ready
+			k, err := stores[i%len(stores)].LoadOrCreateKey(t.Context(), func() ([]byte, error) {
+				return []byte(fmt.Sprintf("-----BEGIN KEY-----\nkey of caller %d\n-----END KEY-----\n", i)), nil
+			})
+			keys[i], errs[i] = string(k), err
+		})
+	}
+	close(ready)
+	wg.Wait()
+	for i := range callers {
+		if errs[i] != nil {
+			t.Fatalf("caller %d: LoadOrCreateKey: %v", i, errs[i])
+		}
+		if keys[i] != keys[0] {
+			t.Fatalf("caller %d: got key %q, want the same key as caller 0, %q", i, keys[i], keys[0])
+		}
+	}
+	// Later calls load it and never generate.
+	k, err := stores[0].LoadOrCreateKey(t.Context(), func() ([]byte, error) {
+		t.Fatal("generate called with a key stored")
+		return nil, nil
+	})
+	if err != nil || string(k) != keys[0] {
+		t.Fatalf("LoadOrCreateKey again: got %q, %v; want %q", k, err, keys[0])
+	}
+}
+
+func TestLoadOrCreateKeyGenerateFails(t *testing.T) {
+	s := openClosed(t, pgtest.NewDatabase(t), postgres.Options{})
+	boom := fmt.Errorf("no entropy")
+	if _, err := s.LoadOrCreateKey(t.Context(), func() ([]byte, error) { return nil, boom }); err != boom {
+		t.Fatalf("got %v, want generate's error", err)
+	}
+	k, err := s.LoadOrCreateKey(t.Context(), func() ([]byte, error) { return []byte("PEM"), nil })
+	if err != nil || string(k) != "PEM" {
+		t.Fatalf("after a failed generate: got %q, %v; want PEM", k, err)
+	}
+}
+
+func TestInvalidText(t *testing.T) {
+	s := openClosed(t, pgtest.NewDatabase(t), postgres.Options{})
+	tests := []struct {
+		name   string
+		change func(m *meetd.Meeting)
+	}{
+		{"NUL in the subject", func(m *meetd.Meeting) { m.Subject = "a\x00b" }},
+		{"NUL in the external id", func(m *meetd.Meeting) { m.ExternalID = "a\x00b" }},
+		{"NUL in an attendee's name", func(m *meetd.Meeting) { m.Attendees[0].Identity.DisplayName = "\x00" }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := storetest.NewMeeting(t, storetest.NewObjectID(), storetest.NewObjectID(), "nul")
+			tc.change(m)
+			_, _, err := s.CreateOrGetMeeting(t.Context(), m)
+			if got := meetd.ErrorCode(err); got != meetd.EINVALID {
+				t.Fatalf("got %q (%v), want %q", got, err, meetd.EINVALID)
+			}
+		})
+	}
+}
+
+func TestOpenBadDSN(t *testing.T) {
+	_, err := postgres.Open(t.Context(), "postgres://u:secret@127.0.0.1:notaport/x", postgres.Options{})
+	if got := meetd.ErrorCode(err); got != meetd.EINVALID {
+		t.Fatalf("got %q (%v), want %q", got, err, meetd.EINVALID)
+	}
+	if strings.Contains(err.Error(), "secret") {
+		t.Fatalf("error shows the password: %v", err)
+	}
+}
+
+func queryStrings(t testing.TB, dsn, sql string) []string {
+	t.Helper()
+	conn, err := pgx.Connect(t.Context(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	rows, err := conn.Query(t.Context(), sql)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
