@@ -1,0 +1,58 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/meetd/meetd"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// errClosed is the cause given to calls made after Close.
+var errClosed = errors.New("sqlite store is closed")
+
+// mapErr turns a driver error into a domain error at the edge of the store:
+// a unique violation is a conflict, a database still locked after the busy
+// timeout (or a closed store) is unavailable, no row is not found, and
+// anything else is internal. The driver's text is kept as the cause only.
+func mapErr(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	var me *meetd.Error
+	if errors.As(err, &me) {
+		return err
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return &meetd.Error{Code: meetd.ECONFLICT, Message: what + ": a unique key is taken.", Err: err}
+		}
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+			return &meetd.Error{Code: meetd.EUNAVAILABLE, Message: "The database is busy; try again.", Err: err, RetryAfter: time.Second}
+		}
+	}
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return &meetd.Error{Code: meetd.ENOTFOUND, Message: what + ": not found.", Err: err}
+	case errors.Is(err, errClosed), errors.Is(err, sql.ErrConnDone), isDBClosed(err):
+		return &meetd.Error{Code: meetd.EUNAVAILABLE, Message: "The store is closed.", Err: err}
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return &meetd.Error{Code: meetd.EUNAVAILABLE, Message: "The request was cancelled.", Err: err}
+	}
+	return &meetd.Error{Code: meetd.EINTERNAL, Message: what + " failed.", Err: err}
+}
+
+// isDBClosed reports database/sql's unexported "database is closed" error.
+func isDBClosed(err error) bool {
+	return err != nil && err.Error() == "sql: database is closed"
+}
+
+func notFound(format string, args ...any) error {
+	return meetd.Errorf(meetd.ENOTFOUND, format, args...)
+}

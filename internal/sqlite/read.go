@@ -1,0 +1,211 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/meetd/meetd"
+)
+
+// meetingColumns are what scanMeeting reads, in order.
+const meetingColumns = "id, tenant_id, organizer_id, external_id, thread_id, join_meeting_id, vtc_id, created_by, version, data, deleted_at IS NOT NULL"
+
+// readStmts are the read connections' statements, prepared once: the pool
+// prepares each on a connection the first time it runs there, then reuses it.
+type readStmts struct {
+	db                                 *sql.DB
+	byKey, byID, byThread, count, ping *sql.Stmt
+	assignment, policies, grants       *sql.Stmt
+	mu                                 sync.Mutex
+	find                               map[findShape]*sql.Stmt
+}
+
+func prepareReads(ctx context.Context, db *sql.DB) (*readStmts, error) {
+	r := &readStmts{db: db, find: make(map[findShape]*sql.Stmt)}
+	for _, p := range []struct {
+		dst   **sql.Stmt
+		query string
+	}{
+		// "external_id <> ''" lets SQLite use the partial unique index.
+		{&r.byKey, "SELECT " + meetingColumns + " FROM meetings WHERE tenant_id = ? AND organizer_id = ? AND external_id = ? AND deleted_at IS NULL AND external_id <> ''"},
+		{&r.byID, "SELECT " + meetingColumns + " FROM meetings WHERE id = ? AND tenant_id = ? AND deleted_at IS NULL"},
+		{&r.byThread, "SELECT " + meetingColumns + " FROM meetings WHERE thread_id = ?"},
+		{&r.count, "SELECT count(*) FROM meetings WHERE tenant_id = ? AND organizer_id = ? AND created_by = ? AND created_at >= ?"},
+		{&r.ping, "SELECT count(*) FROM schema_migrations"},
+		{&r.assignment, assignmentQuery},
+		{&r.policies, policiesQuery},
+		{&r.grants, grantsQuery},
+	} {
+		stmt, err := db.PrepareContext(ctx, p.query)
+		if err != nil {
+			r.close()
+			return nil, err
+		}
+		*p.dst = stmt
+	}
+	return r, nil
+}
+
+func (r *readStmts) close() {
+	for _, s := range []*sql.Stmt{r.byKey, r.byID, r.byThread, r.count, r.ping, r.assignment, r.policies, r.grants} {
+		if s != nil {
+			s.Close()
+		}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, s := range r.find {
+		s.Close()
+	}
+}
+
+// scanner is *sql.Row or *sql.Rows.
+type scanner interface{ Scan(dest ...any) error }
+
+// scanMeeting reads one row of meetingColumns.
+func scanMeeting(row scanner) (m *meetd.Meeting, deleted bool, err error) {
+	m = new(meetd.Meeting)
+	var data []byte
+	if err := row.Scan(&m.ID, &m.TenantID, &m.OrganizerID, &m.ExternalID, &m.ThreadID, &m.JoinMeetingID,
+		&m.VideoTeleconferenceID, &m.CreatedBy, &m.Version, &data, &deleted); err != nil {
+		return nil, false, err
+	}
+	if err := decodeData(m, data); err != nil {
+		return nil, false, err
+	}
+	return m, deleted, nil
+}
+
+func meetingNotFound() error { return notFound("The online meeting was not found.") }
+
+// MeetingByKey returns the live meeting with the createOrGet key, from the
+// cache when it can.
+func (s *Store) MeetingByKey(ctx context.Context, k meetd.Key) (*meetd.Meeting, error) {
+	if k.ExternalID == "" {
+		return nil, meetingNotFound()
+	}
+	m, t := s.cache.byKeyOrTicket(k)
+	if m != nil {
+		return m, nil
+	}
+	m, _, err := scanMeeting(s.reads.byKey.QueryRowContext(ctx, k.TenantID, k.OrganizerID, k.ExternalID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, meetingNotFound()
+	}
+	if err != nil {
+		return nil, mapErr(err, "read meeting")
+	}
+	s.cache.fill(m, t)
+	return m, nil
+}
+
+// Meeting returns the live meeting with the id in the tenant, from the cache
+// when it can.
+func (s *Store) Meeting(ctx context.Context, tenantID, id string) (*meetd.Meeting, error) {
+	m, t := s.cache.byIDOrTicket(id)
+	if m != nil {
+		if m.TenantID != tenantID {
+			return nil, meetingNotFound() // ids are unique across tenants
+		}
+		return m, nil
+	}
+	m, _, err := scanMeeting(s.reads.byID.QueryRowContext(ctx, id, tenantID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, meetingNotFound()
+	}
+	if err != nil {
+		return nil, mapErr(err, "read meeting")
+	}
+	s.cache.fill(m, t)
+	return m, nil
+}
+
+// MeetingByThread returns the meeting with the thread id in any tenant,
+// deleted or not.
+func (s *Store) MeetingByThread(ctx context.Context, threadID string) (*meetd.Meeting, bool, error) {
+	m, deleted, err := scanMeeting(s.reads.byThread.QueryRowContext(ctx, threadID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, meetingNotFound()
+	}
+	if err != nil {
+		return nil, false, mapErr(err, "read meeting")
+	}
+	return m, deleted, nil
+}
+
+// findShape says which Filter fields are set; each shape has its statement.
+type findShape struct{ organizer, thread, join, vtc bool }
+
+// FindMeetings returns the tenant's live meetings that match every field
+// set in f, oldest first.
+func (s *Store) FindMeetings(ctx context.Context, tenantID string, f meetd.Filter) ([]*meetd.Meeting, error) {
+	shape := findShape{f.OrganizerID != "", f.ThreadID != "", f.JoinMeetingID != "", f.VideoTeleconferenceID != ""}
+	if shape == (findShape{}) {
+		return nil, meetd.Errorf(meetd.EINVALID, "A meeting filter needs at least one field.")
+	}
+	stmt, err := s.reads.findStmt(ctx, shape)
+	if err != nil {
+		return nil, mapErr(err, "find meetings")
+	}
+	args := []any{tenantID}
+	for _, v := range []string{f.OrganizerID, f.ThreadID, f.JoinMeetingID, f.VideoTeleconferenceID} {
+		if v != "" {
+			args = append(args, v)
+		}
+	}
+	rows, err := stmt.QueryContext(ctx, args...)
+	if err != nil {
+		return nil, mapErr(err, "find meetings")
+	}
+	defer rows.Close()
+	ms := []*meetd.Meeting{}
+	for rows.Next() {
+		m, _, err := scanMeeting(rows)
+		if err != nil {
+			return nil, mapErr(err, "find meetings")
+		}
+		ms = append(ms, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, mapErr(err, "find meetings")
+	}
+	return ms, nil
+}
+
+func (r *readStmts) findStmt(ctx context.Context, shape findShape) (*sql.Stmt, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if stmt := r.find[shape]; stmt != nil {
+		return stmt, nil
+	}
+	where := []string{"tenant_id = ?"}
+	for _, c := range []struct {
+		set    bool
+		column string
+	}{{shape.organizer, "organizer_id"}, {shape.thread, "thread_id"}, {shape.join, "join_meeting_id"}, {shape.vtc, "vtc_id"}} {
+		if c.set {
+			where = append(where, c.column+" = ?")
+		}
+	}
+	stmt, err := r.db.PrepareContext(ctx, "SELECT "+meetingColumns+" FROM meetings WHERE "+
+		strings.Join(where, " AND ")+" AND deleted_at IS NULL ORDER BY seq")
+	if err != nil {
+		return nil, err
+	}
+	r.find[shape] = stmt
+	return stmt, nil
+}
+
+// CountMeetings counts the meetings, deleted ones included, that the app
+// created for the organizer at or after since.
+func (s *Store) CountMeetings(ctx context.Context, tenantID, organizerID, appID string, since time.Time) (int, error) {
+	var n int
+	if err := s.reads.count.QueryRowContext(ctx, tenantID, organizerID, appID, microsCeil(since)).Scan(&n); err != nil {
+		return 0, mapErr(err, "count meetings")
+	}
+	return n, nil
+}

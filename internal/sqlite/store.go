@@ -1,0 +1,196 @@
+// Package sqlite is meetd's embedded default store: meetd.Store on one
+// SQLite file (modernc.org/sqlite, no cgo).
+//
+// Writes go through one goroutine that commits in groups (writer.go), so
+// that many concurrent creates share one durable commit; reads use a pool of
+// read-only WAL connections with prepared statements, and recently used
+// meetings are served from memory (cache.go). One server process writes
+// meetings to a data folder; other processes (the meetd policy command) may
+// open the same file to manage policies while it runs.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/meetd/meetd"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+var _ meetd.Store = (*Store)(nil)
+
+// Options tune a Store. The zero value is safe for production use.
+type Options struct {
+	// Synchronous is how hard a commit pushes to the disk: "full" (the
+	// default) or "normal". With "full", a meeting is on the disk before
+	// its create returns (fsync on every commit): nothing answered is lost,
+	// even on power loss. With "normal", commits are not synced (the WAL
+	// is synced at checkpoints): the database stays consistent and nothing
+	// is lost if meetd crashes or is killed, but a power loss or OS crash
+	// can lose the last commits, which clients were already told about.
+	Synchronous string
+	// BusyTimeout is how long a statement waits for another process's lock
+	// (the policy command writing) before failing with EUNAVAILABLE.
+	// 0 means 5 seconds.
+	BusyTimeout time.Duration
+	// CacheSize is the most meetings kept in memory; 0 means
+	// DefaultCacheSize and a negative value turns the cache off.
+	CacheSize int
+	// CacheBytes bounds the memory the cached meetings take, estimated;
+	// 0 means DefaultCacheBytes and a negative value turns the cache off.
+	CacheBytes int
+	// ReadConns is the number of read connections; 0 means
+	// max(4, GOMAXPROCS).
+	ReadConns int
+	// MaxBatch is the most writes committed together; 0 means 256.
+	MaxBatch int
+}
+
+// Cache defaults: with 1 million meetings stored the server stays well
+// under 100 MB of memory.
+const (
+	DefaultCacheSize  = 64 << 10
+	DefaultCacheBytes = 24 << 20
+)
+
+// Store is meetd.Store on SQLite. Meetings it returns are shared with its
+// cache and with other callers: treat them as read-only (copy before
+// changing, as meetd.Service does). Meetings passed in are copied.
+type Store struct {
+	wdb   *sql.DB // the writer's one connection
+	rdb   *sql.DB // read-only connections
+	w     *writer
+	cache *cache
+	reads *readStmts
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Open opens (creating it if needed) the database file at path, brings its
+// schema up to date and starts the writer. The file's folder must exist.
+func Open(path string, opts Options) (*Store, error) {
+	if path == "" || strings.ContainsAny(path, "?#") {
+		return nil, fmt.Errorf("sqlite: bad database path %q", path)
+	}
+	syncMode, err := synchronous(opts.Synchronous)
+	if err != nil {
+		return nil, err
+	}
+	busy := opts.BusyTimeout
+	if busy <= 0 {
+		busy = 5 * time.Second
+	}
+	readConns := opts.ReadConns
+	if readConns <= 0 {
+		readConns = max(4, runtime.GOMAXPROCS(0))
+	}
+	maxBatch := opts.MaxBatch
+	if maxBatch <= 0 {
+		maxBatch = 256
+	}
+	cacheSize, cacheBytes := opts.CacheSize, opts.CacheBytes
+	if cacheSize == 0 {
+		cacheSize = DefaultCacheSize
+	}
+	if cacheBytes == 0 {
+		cacheBytes = DefaultCacheBytes
+	}
+
+	s := &Store{cache: newCache(cacheSize, cacheBytes)}
+	ctx := context.Background()
+	busyMS := strconv.FormatInt(busy.Milliseconds(), 10)
+	s.wdb, err = sql.Open("sqlite", dsn(path, "busy_timeout("+busyMS+")", "journal_mode(WAL)", "synchronous("+syncMode+")", "cache_size(-8000)", "temp_store(MEMORY)"))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	s.wdb.SetMaxOpenConns(1)
+	s.wdb.SetMaxIdleConns(1)
+	s.wdb.SetConnMaxLifetime(0)
+	conn, err := s.wdb.Conn(ctx)
+	if err != nil {
+		s.wdb.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	fail := func(what string, err error) (*Store, error) {
+		conn.Close()
+		s.wdb.Close()
+		if s.rdb != nil {
+			s.rdb.Close()
+		}
+		return nil, fmt.Errorf("sqlite: %s %s: %w", what, path, err)
+	}
+	if err := migrate(ctx, conn); err != nil {
+		return fail("migrate", err)
+	}
+	ws, err := prepareWrites(ctx, conn)
+	if err != nil {
+		return fail("prepare", err)
+	}
+	s.rdb, err = sql.Open("sqlite", dsn(path, "busy_timeout("+busyMS+")", "query_only(1)", "cache_size(-4000)"))
+	if err != nil {
+		return fail("open", err)
+	}
+	s.rdb.SetMaxOpenConns(readConns)
+	s.rdb.SetMaxIdleConns(readConns)
+	s.rdb.SetConnMaxLifetime(0)
+	if s.reads, err = prepareReads(ctx, s.rdb); err != nil {
+		return fail("prepare", err)
+	}
+	s.w = newWriter(conn, ws, maxBatch)
+	return s, nil
+}
+
+func synchronous(v string) (string, error) {
+	switch strings.ToLower(v) {
+	case "", "full":
+		return "FULL", nil
+	case "normal":
+		return "NORMAL", nil
+	}
+	return "", fmt.Errorf("sqlite: synchronous must be full or normal, not %q", v)
+}
+
+// dsn builds a modernc DSN: the path, then each pragma run on every new
+// connection (busy_timeout first, as the driver orders them).
+func dsn(path string, pragmas ...string) string {
+	q := url.Values{"_pragma": pragmas}
+	return path + "?" + q.Encode()
+}
+
+// Ping reports whether the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	if err := s.reads.ping.QueryRowContext(ctx).Scan(&one); err != nil {
+		return mapErr(err, "ping")
+	}
+	return nil
+}
+
+// Close finishes the queued writes, then closes the database. Calls after
+// Close fail with EUNAVAILABLE.
+func (s *Store) Close() error {
+	s.closeOnce.Do(func() {
+		s.w.close()
+		s.reads.close()
+		s.w.stmts.close()
+		err := s.w.conn.Close()
+		if err2 := s.wdb.Close(); err == nil {
+			err = err2
+		}
+		if err2 := s.rdb.Close(); err == nil {
+			err = err2
+		}
+		if err != nil {
+			s.closeErr = fmt.Errorf("sqlite: close: %w", err)
+		}
+	})
+	return s.closeErr
+}

@@ -1,0 +1,172 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/meetd/meetd"
+)
+
+// writeStmts are the writer connection's statements, prepared once.
+type writeStmts struct {
+	insert, byKey, update, state, delete *sql.Stmt
+}
+
+func prepareWrites(ctx context.Context, conn *sql.Conn) (*writeStmts, error) {
+	w := &writeStmts{}
+	for _, p := range []struct {
+		dst   **sql.Stmt
+		query string
+	}{
+		// DO NOTHING on any unique index: the caller then asks whether the
+		// key (a hit) or another id (a conflict) was taken.
+		{&w.insert, `INSERT INTO meetings (id, tenant_id, organizer_id, external_id, thread_id, join_meeting_id, vtc_id, created_by, created_at, version, data)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`},
+		{&w.byKey, "SELECT " + meetingColumns + " FROM meetings WHERE tenant_id = ? AND organizer_id = ? AND external_id = ? AND deleted_at IS NULL AND external_id <> ''"},
+		// The columns that identify a meeting never change; RETURNING gives
+		// the stored ones so that the cache holds the truth.
+		{&w.update, `UPDATE meetings SET data = ?, version = ?, created_at = ?
+			WHERE id = ? AND tenant_id = ? AND version = ? AND deleted_at IS NULL
+			RETURNING organizer_id, external_id, thread_id, join_meeting_id, vtc_id, created_by`},
+		{&w.state, "SELECT deleted_at IS NOT NULL FROM meetings WHERE id = ? AND tenant_id = ?"},
+		{&w.delete, "UPDATE meetings SET deleted_at = ? WHERE id = ? AND tenant_id = ? AND deleted_at IS NULL RETURNING organizer_id, external_id"},
+	} {
+		stmt, err := conn.PrepareContext(ctx, p.query)
+		if err != nil {
+			w.close()
+			return nil, err
+		}
+		*p.dst = stmt
+	}
+	return w, nil
+}
+
+func (w *writeStmts) close() {
+	for _, s := range []*sql.Stmt{w.insert, w.byKey, w.update, w.state, w.delete} {
+		if s != nil {
+			s.Close()
+		}
+	}
+}
+
+func conflict() error {
+	return meetd.Errorf(meetd.ECONFLICT, "The meeting's ids are taken by another meeting.")
+}
+
+// insert stores m in the open transaction and reports whether a row was
+// added; false means a unique index already held one of its keys.
+func (tx *wtx) insert(m *meetd.Meeting, data string) (bool, error) {
+	res, err := tx.writeStmts.insert.ExecContext(tx.ctx, m.ID, m.TenantID, m.OrganizerID, m.ExternalID, m.ThreadID,
+		m.JoinMeetingID, m.VideoTeleconferenceID, m.CreatedBy, micros(m.Created), m.Version, data)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// CreateOrGetMeeting stores m unless a live meeting has its key, and returns
+// the stored meeting and whether it created it. The unique index on the key
+// settles races: of two creates with one key, the second inserts nothing and
+// finds the first.
+func (s *Store) CreateOrGetMeeting(ctx context.Context, m *meetd.Meeting) (*meetd.Meeting, bool, error) {
+	if m.ExternalID == "" {
+		return nil, false, meetd.Errorf(meetd.EINVALID, "CreateOrGetMeeting needs an external id.")
+	}
+	m = cloneMeeting(m)
+	data, err := encodeData(m)
+	if err != nil {
+		return nil, false, mapErr(err, "create meeting")
+	}
+	var got *meetd.Meeting
+	var created bool
+	err = s.w.do(ctx, func(tx *wtx) error {
+		got, created = nil, false
+		ok, err := tx.insert(m, data)
+		if err != nil {
+			return err
+		}
+		if ok {
+			got, created = m, true
+			return nil
+		}
+		k := m.Key()
+		stored, _, err := scanMeeting(tx.writeStmts.byKey.QueryRowContext(tx.ctx, k.TenantID, k.OrganizerID, k.ExternalID))
+		if errors.Is(err, sql.ErrNoRows) {
+			return conflict()
+		}
+		if err != nil {
+			return err
+		}
+		got = stored
+		return nil
+	}, func() { s.cache.put(got) })
+	if err != nil {
+		return nil, false, err
+	}
+	return got, created, nil
+}
+
+// CreateMeeting stores a meeting that has no external id.
+func (s *Store) CreateMeeting(ctx context.Context, m *meetd.Meeting) error {
+	m = cloneMeeting(m)
+	data, err := encodeData(m)
+	if err != nil {
+		return mapErr(err, "create meeting")
+	}
+	return s.w.do(ctx, func(tx *wtx) error {
+		ok, err := tx.insert(m, data)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return conflict()
+		}
+		return nil
+	}, func() { s.cache.put(m) })
+}
+
+// UpdateMeeting replaces the stored meeting with m if the stored version is
+// m.Version-1. The fields that identify a meeting (its ids, tenant,
+// organizer, external id and creating app) are never changed.
+func (s *Store) UpdateMeeting(ctx context.Context, m *meetd.Meeting) error {
+	m = cloneMeeting(m)
+	data, err := encodeData(m)
+	if err != nil {
+		return mapErr(err, "update meeting")
+	}
+	return s.w.do(ctx, func(tx *wtx) error {
+		err := tx.writeStmts.update.QueryRowContext(tx.ctx, data, m.Version, micros(m.Created), m.ID, m.TenantID, m.Version-1).
+			Scan(&m.OrganizerID, &m.ExternalID, &m.ThreadID, &m.JoinMeetingID, &m.VideoTeleconferenceID, &m.CreatedBy)
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		// Nothing updated: gone, or another update came first.
+		var deleted bool
+		err = tx.writeStmts.state.QueryRowContext(tx.ctx, m.ID, m.TenantID).Scan(&deleted)
+		switch {
+		case errors.Is(err, sql.ErrNoRows) || err == nil && deleted:
+			return meetingNotFound()
+		case err != nil:
+			return err
+		}
+		return meetd.Errorf(meetd.ECONFLICT, "The meeting was changed by another request.")
+	}, func() { s.cache.put(m) })
+}
+
+// DeleteMeeting deletes the live meeting. The row stays, marked deleted, so
+// that its ids stay taken and its join link can say it was deleted; its
+// external id is free again.
+func (s *Store) DeleteMeeting(ctx context.Context, tenantID, id string) error {
+	var k meetd.Key
+	return s.w.do(ctx, func(tx *wtx) error {
+		k = meetd.Key{TenantID: tenantID}
+		err := tx.writeStmts.delete.QueryRowContext(tx.ctx, micros(time.Now()), id, tenantID).Scan(&k.OrganizerID, &k.ExternalID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return meetingNotFound()
+		}
+		return err
+	}, func() { s.cache.remove(id, k) })
+}
