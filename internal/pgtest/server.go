@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -109,6 +111,63 @@ func (s *Server) Start(t testing.TB) {
 		log, _ := os.ReadFile(filepath.Join(s.dir, "postgres.log"))
 		t.Fatalf("pgtest: start: %v\nserver log:\n%s", err, log)
 	}
+}
+
+// Freeze stops every process of the server with SIGSTOP: connections stay
+// open and new ones are accepted by the kernel, but nothing answers, as when
+// the database host hangs or the network drops packets. Thaw undoes it; so
+// does the end of the test.
+func (s *Server) Freeze(t testing.TB) {
+	t.Helper()
+	if err := s.signal(syscall.SIGSTOP); err != nil {
+		t.Fatalf("pgtest: freeze: %v", err)
+	}
+	t.Cleanup(func() { _ = s.signal(syscall.SIGCONT) })
+}
+
+// Thaw lets a frozen server run again.
+func (s *Server) Thaw(t testing.TB) {
+	t.Helper()
+	if err := s.signal(syscall.SIGCONT); err != nil {
+		t.Fatalf("pgtest: thaw: %v", err)
+	}
+}
+
+// signal sends sig to the postmaster and its children.
+func (s *Server) signal(sig syscall.Signal) error {
+	b, err := os.ReadFile(filepath.Join(s.data(), "postmaster.pid"))
+	if err != nil {
+		return err
+	}
+	first, _, _ := strings.Cut(string(b), "\n")
+	pm, err := strconv.Atoi(strings.TrimSpace(first))
+	if err != nil {
+		return fmt.Errorf("postmaster.pid: %w", err)
+	}
+	pids := []int{pm}
+	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
+	for _, path := range stats {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			continue // gone meanwhile
+		}
+		// pid (comm) state ppid …; comm may hold spaces, so cut at the last ')'.
+		i := strings.LastIndexByte(string(b), ')')
+		if i < 0 {
+			continue
+		}
+		f := strings.Fields(string(b[i+1:]))
+		if len(f) > 1 && f[1] == strconv.Itoa(pm) {
+			pid, _ := strconv.Atoi(filepath.Base(filepath.Dir(path)))
+			pids = append(pids, pid)
+		}
+	}
+	for _, pid := range pids {
+		if err := syscall.Kill(pid, sig); err != nil && pid == pm {
+			return err
+		}
+	}
+	return nil
 }
 
 func (s *Server) data() string { return filepath.Join(s.dir, "data") }
