@@ -88,22 +88,35 @@ func appendBool(dst []byte, b bool) []byte {
 
 // appendPathEscaped percent-encodes everything but RFC 3986's unreserved
 // characters, with lower-case hex digits as Teams writes them (19%3ameeting_…%40thread.v2).
-func appendPathEscaped(dst []byte, s string) []byte {
+func appendPathEscaped[S ~string | ~[]byte](dst []byte, s S) []byte {
+	start := 0
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if isUnreserved(c) {
-			dst = append(dst, c)
-		} else {
+		if c := s[i]; !unreserved[c] {
+			dst = append(dst, s[start:i]...)
 			dst = append(dst, '%', hexLower[c>>4], hexLower[c&0xf])
+			start = i + 1
 		}
 	}
-	return dst
+	return append(dst, s[start:]...)
 }
 
-func isUnreserved(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
-		c == '-' || c == '.' || c == '_' || c == '~'
-}
+// unreserved marks RFC 3986's unreserved characters.
+var unreserved = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+			c == '-' || c == '.' || c == '_' || c == '~'
+	}
+	return t
+}()
+
+// formSafe marks the characters .NET's HttpUtility.UrlEncode keeps.
+var formSafe = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+			c == '-' || c == '_' || c == '.' || c == '!' || c == '*' || c == '(' || c == ')'
+	}
+	return t
+}()
 
 // appendHTMLFormEncoded HTML-escapes s and then form-encodes it as .NET's
 // HttpUtility.UrlEncode does (space as +, lower-case hex, and -_.!*() kept),
@@ -113,8 +126,7 @@ func appendHTMLFormEncoded[S ~string | ~[]byte](dst []byte, s S) []byte {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
-		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
-			c == '-' || c == '_' || c == '.' || c == '!' || c == '*' || c == '(' || c == ')':
+		case formSafe[c]:
 			dst = append(dst, c)
 		case c == ' ':
 			dst = append(dst, '+')
@@ -141,8 +153,7 @@ func appendFormEncoded[S ~string | ~[]byte](dst []byte, s S) []byte {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
-		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
-			c == '-' || c == '_' || c == '.' || c == '!' || c == '*' || c == '(' || c == ')':
+		case formSafe[c]:
 			dst = append(dst, c)
 		case c == ' ':
 			dst = append(dst, '+')

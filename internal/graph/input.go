@@ -1,49 +1,71 @@
 package graph
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
+	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/meetd/meetd"
 )
 
-// wireMeeting holds the properties meetd reads from a request body, each
-// still raw: nil when absent, "null" when null. encoding/json matches names
-// case-insensitively, skips unknown properties (Graph ignores them on
-// createOrGet) and keeps the last of duplicate keys.
-type wireMeeting struct {
-	ExternalID    json.RawMessage `json:"externalId"`
-	Subject       json.RawMessage `json:"subject"`
-	StartDateTime json.RawMessage `json:"startDateTime"`
-	EndDateTime   json.RawMessage `json:"endDateTime"`
-	Participants  json.RawMessage `json:"participants"`
-	ChatInfo      json.RawMessage `json:"chatInfo"`
+// The properties meetd reads from a request body; wireMeeting holds each
+// one's raw value, nil when absent and "null" when null.
+const (
+	fExternalID = iota
+	fSubject
+	fStartDateTime
+	fEndDateTime
+	fParticipants
+	fChatInfo
+	fAllowedPresenters
+	fAllowedLobbyAdmitters
+	fLobbyBypassSettings
+	fIsEntryExitAnnounced
+	fAllowMeetingChat
+	fAllowLiveShare
+	fAllowTeamworkReactions
+	fAllowAttendeeToEnableCamera
+	fAllowAttendeeToEnableMic
+	fAllowBreakoutRooms
+	fAllowCopyingAndSharingMeetingContent
+	fAllowPowerPointSharing
+	fAllowRecording
+	fAllowTranscription
+	fAllowWhiteboard
+	fRecordAutomatically
+	fAnonymizeIdentityForRoles
+	fWatermarkProtection
+	numFields
+)
 
-	AllowedPresenters     json.RawMessage `json:"allowedPresenters"`
-	AllowedLobbyAdmitters json.RawMessage `json:"allowedLobbyAdmitters"`
-	LobbyBypassSettings   json.RawMessage `json:"lobbyBypassSettings"`
-	IsEntryExitAnnounced  json.RawMessage `json:"isEntryExitAnnounced"`
-	AllowMeetingChat      json.RawMessage `json:"allowMeetingChat"`
-	AllowLiveShare        json.RawMessage `json:"allowLiveShare"`
-
-	AllowTeamworkReactions               json.RawMessage `json:"allowTeamworkReactions"`
-	AllowAttendeeToEnableCamera          json.RawMessage `json:"allowAttendeeToEnableCamera"`
-	AllowAttendeeToEnableMic             json.RawMessage `json:"allowAttendeeToEnableMic"`
-	AllowBreakoutRooms                   json.RawMessage `json:"allowBreakoutRooms"`
-	AllowCopyingAndSharingMeetingContent json.RawMessage `json:"allowCopyingAndSharingMeetingContent"`
-	AllowPowerPointSharing               json.RawMessage `json:"allowPowerPointSharing"`
-	AllowRecording                       json.RawMessage `json:"allowRecording"`
-	AllowTranscription                   json.RawMessage `json:"allowTranscription"`
-	AllowWhiteboard                      json.RawMessage `json:"allowWhiteboard"`
-	RecordAutomatically                  json.RawMessage `json:"recordAutomatically"`
-
-	AnonymizeIdentityForRoles json.RawMessage `json:"anonymizeIdentityForRoles"`
-	WatermarkProtection       json.RawMessage `json:"watermarkProtection"`
+var fieldNames = []string{
+	fExternalID:                           "externalId",
+	fSubject:                              "subject",
+	fStartDateTime:                        "startDateTime",
+	fEndDateTime:                          "endDateTime",
+	fParticipants:                         "participants",
+	fChatInfo:                             "chatInfo",
+	fAllowedPresenters:                    "allowedPresenters",
+	fAllowedLobbyAdmitters:                "allowedLobbyAdmitters",
+	fLobbyBypassSettings:                  "lobbyBypassSettings",
+	fIsEntryExitAnnounced:                 "isEntryExitAnnounced",
+	fAllowMeetingChat:                     "allowMeetingChat",
+	fAllowLiveShare:                       "allowLiveShare",
+	fAllowTeamworkReactions:               "allowTeamworkReactions",
+	fAllowAttendeeToEnableCamera:          "allowAttendeeToEnableCamera",
+	fAllowAttendeeToEnableMic:             "allowAttendeeToEnableMic",
+	fAllowBreakoutRooms:                   "allowBreakoutRooms",
+	fAllowCopyingAndSharingMeetingContent: "allowCopyingAndSharingMeetingContent",
+	fAllowPowerPointSharing:               "allowPowerPointSharing",
+	fAllowRecording:                       "allowRecording",
+	fAllowTranscription:                   "allowTranscription",
+	fAllowWhiteboard:                      "allowWhiteboard",
+	fRecordAutomatically:                  "recordAutomatically",
+	fAnonymizeIdentityForRoles:            "anonymizeIdentityForRoles",
+	fWatermarkProtection:                  "watermarkProtection",
 }
+
+type wireMeeting [numFields][]byte
 
 // Graph's messages for bodies it cannot read.
 const (
@@ -51,20 +73,27 @@ const (
 	msgBadPayload  = "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format."
 )
 
-// readBody parses body into w, with Graph's errors for an empty or unreadable
-// payload.
+// readBody reads the top-level object of body into w, with Graph's errors
+// for an empty or unreadable payload. Property names match as encoding/json
+// matches them (exactly, else case-insensitively), unknown properties are
+// skipped (Graph ignores them on createOrGet) and the last of duplicate keys
+// wins.
 func readBody(body []byte, w *wireMeeting) error {
-	trimmed := bytes.TrimSpace(body)
-	if len(trimmed) == 0 || string(trimmed) == "null" {
+	start := skipSpace(body, 0)
+	if start == len(body) {
 		return meetd.Errorf(meetd.EINVALID, msgNullPayload)
 	}
-	if trimmed[0] != '{' {
+	if !validJSON(body) {
 		return meetd.Errorf(meetd.EINVALID, msgBadPayload)
 	}
-	if err := json.Unmarshal(trimmed, w); err != nil {
-		return &meetd.Error{Code: meetd.EINVALID, Message: msgBadPayload, Err: err}
+	switch body[start] {
+	case '{':
+		readObject(body[start:], fieldNames, w[:])
+		return nil
+	case 'n': // a valid value starting with n is null
+		return meetd.Errorf(meetd.EINVALID, msgNullPayload)
 	}
-	return nil
+	return meetd.Errorf(meetd.EINVALID, msgBadPayload)
 }
 
 // DecodeMeetingInput decodes the body of a createOrGet or a create. Unknown
@@ -79,54 +108,43 @@ func DecodeMeetingInput(body []byte) (meetd.MeetingInput, error) {
 		return meetd.MeetingInput{}, err
 	}
 	var in meetd.MeetingInput
-	if w.ExternalID != nil {
+	if w[fExternalID] != nil {
 		in.HasExternalID = true
-		if _, err := decodeString(w.ExternalID, "externalId", &in.ExternalID); err != nil {
+		if _, err := decodeString(w[fExternalID], top(fExternalID), &in.ExternalID); err != nil {
 			return meetd.MeetingInput{}, err
 		}
 	}
-	if _, err := decodeString(w.Subject, "subject", &in.Subject); err != nil {
+	if _, err := decodeString(w[fSubject], top(fSubject), &in.Subject); err != nil {
 		return meetd.MeetingInput{}, err
 	}
 	var err error
-	if in.Start, err = decodeTime(w.StartDateTime, "startDateTime"); err != nil {
+	if in.Start, err = decodeTime(w[fStartDateTime], top(fStartDateTime)); err != nil {
 		return meetd.MeetingInput{}, err
 	}
-	if in.End, err = decodeTime(w.EndDateTime, "endDateTime"); err != nil {
+	if in.End, err = decodeTime(w[fEndDateTime], top(fEndDateTime)); err != nil {
 		return meetd.MeetingInput{}, err
 	}
-	if !isNull(w.Participants) {
-		var ps wireParticipants
-		if err := decodeObject(w.Participants, "participants", &ps); err != nil {
+	if !isNull(w[fParticipants]) {
+		var ps [2][]byte // organizer, attendees
+		if err := decodeObject(w[fParticipants], top(fParticipants), participantsNames, ps[:]); err != nil {
 			return meetd.MeetingInput{}, err
 		}
 		// The organizer is whoever the path names: one in the body is ignored.
-		if !isNull(ps.Attendees) {
-			if in.Attendees, err = decodeAttendees(ps.Attendees); err != nil {
+		if !isNull(ps[1]) {
+			if in.Attendees, err = decodeAttendees(ps[1]); err != nil {
 				return meetd.MeetingInput{}, err
 			}
 		}
 	}
-	if !isNull(w.ChatInfo) {
-		var c struct {
-			ThreadID            json.RawMessage `json:"threadId"`
-			MessageID           json.RawMessage `json:"messageId"`
-			ReplyChainMessageID json.RawMessage `json:"replyChainMessageId"`
-		}
-		if err := decodeObject(w.ChatInfo, "chatInfo", &c); err != nil {
+	if !isNull(w[fChatInfo]) {
+		var c [3][]byte
+		if err := decodeObject(w[fChatInfo], top(fChatInfo), chatInfoNames, c[:]); err != nil {
 			return meetd.MeetingInput{}, err
 		}
 		in.ChatInfo = &meetd.ChatInfo{}
-		for _, f := range []struct {
-			raw  json.RawMessage
-			name string
-			dst  *string
-		}{
-			{c.ThreadID, "chatInfo.threadId", &in.ChatInfo.ThreadID},
-			{c.MessageID, "chatInfo.messageId", &in.ChatInfo.MessageID},
-			{c.ReplyChainMessageID, "chatInfo.replyChainMessageId", &in.ChatInfo.ReplyChainMessageID},
-		} {
-			if _, err := decodeString(f.raw, f.name, f.dst); err != nil {
+		dst := [3]*string{&in.ChatInfo.ThreadID, &in.ChatInfo.MessageID, &in.ChatInfo.ReplyChainMessageID}
+		for k, raw := range c {
+			if _, err := decodeString(raw, at(chatInfoPaths[k]), dst[k]); err != nil {
 				return meetd.MeetingInput{}, err
 			}
 		}
@@ -137,52 +155,50 @@ func DecodeMeetingInput(body []byte) (meetd.MeetingInput, error) {
 	return in, nil
 }
 
+var (
+	participantsNames = []string{"organizer", "attendees"}
+	chatInfoNames     = []string{"threadId", "messageId", "replyChainMessageId"}
+	chatInfoPaths     = []string{"chatInfo.threadId", "chatInfo.messageId", "chatInfo.replyChainMessageId"}
+)
+
 // isNull reports whether a raw property is absent or null.
-func isNull(raw json.RawMessage) bool {
+func isNull(raw []byte) bool {
 	return raw == nil || string(raw) == "null"
 }
 
-func schemaError(name string) error {
-	return meetd.Errorf(meetd.EINVALID, "Property '%s' in payload has a value that does not match schema.", name)
+func schemaError(p loc) error {
+	return meetd.Errorf(meetd.EINVALID, "Property '%s' in payload has a value that does not match schema.", p.String())
 }
 
 // decodeString sets *dst from a JSON string; absent or null leaves it alone
 // and reports false.
-func decodeString(raw json.RawMessage, name string, dst *string) (bool, error) {
+func decodeString(raw []byte, p loc, dst *string) (bool, error) {
 	if isNull(raw) {
 		return false, nil
 	}
-	if len(raw) < 2 || raw[0] != '"' {
-		return false, schemaError(name)
-	}
-	// Most strings have no escapes: take the bytes between the quotes.
-	// Invalid UTF-8 goes the slow way, where it becomes U+FFFD.
-	if s := raw[1 : len(raw)-1]; bytes.IndexByte(s, '\\') < 0 && utf8.Valid(s) {
-		*dst = string(s)
-		return true, nil
-	}
-	if err := json.Unmarshal(raw, dst); err != nil {
-		return false, schemaError(name)
+	if raw[0] != '"' || !unquote(raw[1:len(raw)-1], dst) {
+		return false, schemaError(p)
 	}
 	return true, nil
 }
 
 // decodeEnum is decodeString for an enum member: unknownFutureValue is a
 // marker Graph shows, never a value a request may send.
-func decodeEnum(raw json.RawMessage, name string) (*string, error) {
+func decodeEnum(raw []byte, p loc) (*string, error) {
 	var s string
-	ok, err := decodeString(raw, name, &s)
+	ok, err := decodeString(raw, p, &s)
 	if err != nil || !ok {
 		return nil, err
 	}
 	if strings.EqualFold(s, unknownFutureValue) {
-		return nil, meetd.Errorf(meetd.EINVALID, "Property '%s' in payload has the value 'unknownFutureValue': a request does not accept that value.", name)
+		return nil, meetd.Errorf(meetd.EINVALID, "Property '%s' in payload has the value 'unknownFutureValue': a request does not accept that value.", p.String())
 	}
-	return &s, nil
+	v := s // only a present value goes to the heap
+	return &v, nil
 }
 
 // decodeBool returns the boolean, or nil when absent or null.
-func decodeBool(raw json.RawMessage, name string) (*bool, error) {
+func decodeBool(raw []byte, p loc) (*bool, error) {
 	switch string(raw) {
 	case "", "null":
 		return nil, nil
@@ -193,34 +209,75 @@ func decodeBool(raw json.RawMessage, name string) (*bool, error) {
 		v := false
 		return &v, nil
 	}
-	return nil, schemaError(name)
+	return nil, schemaError(p)
 }
 
 // decodeTime parses a DateTimeOffset, or returns nil when absent or null.
-func decodeTime(raw json.RawMessage, name string) (*time.Time, error) {
+func decodeTime(raw []byte, p loc) (*time.Time, error) {
 	var s string
-	ok, err := decodeString(raw, name, &s)
+	ok, err := decodeString(raw, p, &s)
 	if err != nil || !ok {
 		return nil, err
 	}
 	t, err := ParseDateTime(s)
 	if err != nil {
-		return nil, &meetd.Error{Code: meetd.EINVALID, Message: "Property '" + name + "' in payload has an invalid value: " + err.Error() + "."}
+		return nil, &meetd.Error{Code: meetd.EINVALID, Message: "Property '" + p.String() + "' in payload has an invalid value: " + err.Error() + "."}
 	}
 	return &t, nil
 }
 
-// decodeObject unmarshals a JSON object into v.
-func decodeObject(raw json.RawMessage, name string, v any) error {
-	if len(raw) == 0 || raw[0] != '{' {
-		return schemaError(name)
+// decodeObject reads the members of a JSON object named names into out.
+func decodeObject(raw []byte, p loc, names []string, out [][]byte) error {
+	if raw[0] != '{' {
+		return schemaError(p)
 	}
-	if err := json.Unmarshal(raw, v); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) && te.Field != "" {
-			return schemaError(name + "." + te.Field)
-		}
-		return schemaError(name)
-	}
+	readObject(raw, names, out)
 	return nil
+}
+
+// eachElement calls fn with the index and raw value of each element of a
+// JSON array.
+func eachElement(raw []byte, p loc, fn func(i int, item []byte) error) error {
+	if raw[0] != '[' {
+		return schemaError(p)
+	}
+	e := elements{b: raw, i: 1}
+	for i := 0; ; i++ {
+		item, ok := e.next()
+		if !ok {
+			return nil
+		}
+		if err := fn(i, item); err != nil {
+			return err
+		}
+	}
+}
+
+// loc names a property in error messages, such as
+// participants.attendees[2].identity.user.id: a prefix, an optional array
+// index and a suffix, all constant strings, so decoding a good body builds
+// no names.
+type loc struct {
+	prefix string
+	index  int // -1 when there is none
+	suffix string
+}
+
+// top returns the loc of a top-level property.
+func top(field int) loc { return at(fieldNames[field]) }
+
+func at(name string) loc { return loc{prefix: name, index: -1} }
+
+// elem returns the loc of element i of the array at l.
+func (l loc) elem(i int) loc { return loc{prefix: l.prefix, index: i} }
+
+// with returns l with the suffix s (".upn", ".identity.user.id").
+func (l loc) with(s string) loc { return loc{prefix: l.prefix, index: l.index, suffix: s} }
+
+// String returns the dotted path.
+func (l loc) String() string {
+	if l.index < 0 {
+		return l.prefix + l.suffix
+	}
+	return l.prefix + "[" + strconv.Itoa(l.index) + "]" + l.suffix
 }

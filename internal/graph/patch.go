@@ -18,34 +18,34 @@ func DecodeMeetingPatch(body []byte) (meetd.MeetingPatch, error) {
 		return meetd.MeetingPatch{}, err
 	}
 	var p meetd.MeetingPatch
-	if w.Subject != nil {
+	if w[fSubject] != nil {
 		var s string
-		if _, err := decodeString(w.Subject, "subject", &s); err != nil {
+		if _, err := decodeString(w[fSubject], top(fSubject), &s); err != nil {
 			return meetd.MeetingPatch{}, err
 		}
 		p.Subject = &s
 	}
 	var err error
-	if p.Start, err = decodeTime(w.StartDateTime, "startDateTime"); err != nil {
+	if p.Start, err = decodeTime(w[fStartDateTime], top(fStartDateTime)); err != nil {
 		return meetd.MeetingPatch{}, err
 	}
-	if p.End, err = decodeTime(w.EndDateTime, "endDateTime"); err != nil {
+	if p.End, err = decodeTime(w[fEndDateTime], top(fEndDateTime)); err != nil {
 		return meetd.MeetingPatch{}, err
 	}
-	if !isNull(w.Participants) {
-		var ps wireParticipants
-		if err := decodeObject(w.Participants, "participants", &ps); err != nil {
+	if !isNull(w[fParticipants]) {
+		var ps [2][]byte // organizer, attendees
+		if err := decodeObject(w[fParticipants], top(fParticipants), participantsNames, ps[:]); err != nil {
 			return meetd.MeetingPatch{}, err
 		}
-		if !isNull(ps.Attendees) {
-			as, err := decodeAttendees(ps.Attendees)
+		if !isNull(ps[1]) {
+			as, err := decodeAttendees(ps[1])
 			if err != nil {
 				return meetd.MeetingPatch{}, err
 			}
 			p.Attendees = &as
 		}
-		if !isNull(ps.Organizer) {
-			o, err := decodeParticipant(ps.Organizer, "participants.organizer")
+		if !isNull(ps[0]) {
+			o, err := decodeParticipant(ps[0], at("participants.organizer"))
 			if err != nil {
 				return meetd.MeetingPatch{}, err
 			}

@@ -1,0 +1,103 @@
+package graph
+
+import "github.com/meetd/meetd"
+
+// decodeSettings decodes the updatable meeting options into sp. Enum values
+// pass through as strings (the domain checks them), except unknownFutureValue.
+// Null means absent, but a null watermarkProtection clears it.
+func decodeSettings(w *wireMeeting, sp *meetd.SettingsPatch) error {
+	var err error
+	for _, e := range [...]struct {
+		field int
+		dst   **string
+	}{
+		{fAllowedPresenters, &sp.AllowedPresenters},
+		{fAllowedLobbyAdmitters, &sp.AllowedLobbyAdmitters},
+		{fAllowMeetingChat, &sp.AllowMeetingChat},
+		{fAllowLiveShare, &sp.AllowLiveShare},
+	} {
+		if *e.dst, err = decodeEnum(w[e.field], top(e.field)); err != nil {
+			return err
+		}
+	}
+	for _, b := range [...]struct {
+		field int
+		dst   **bool
+	}{
+		{fIsEntryExitAnnounced, &sp.IsEntryExitAnnounced},
+		{fAllowTeamworkReactions, &sp.AllowTeamworkReactions},
+		{fAllowAttendeeToEnableCamera, &sp.AllowAttendeeToEnableCamera},
+		{fAllowAttendeeToEnableMic, &sp.AllowAttendeeToEnableMic},
+		{fAllowBreakoutRooms, &sp.AllowBreakoutRooms},
+		{fAllowCopyingAndSharingMeetingContent, &sp.AllowCopyingAndSharingMeetingContent},
+		{fAllowPowerPointSharing, &sp.AllowPowerPointSharing},
+		{fAllowRecording, &sp.AllowRecording},
+		{fAllowTranscription, &sp.AllowTranscription},
+		{fAllowWhiteboard, &sp.AllowWhiteboard},
+		{fRecordAutomatically, &sp.RecordAutomatically},
+	} {
+		if *b.dst, err = decodeBool(w[b.field], top(b.field)); err != nil {
+			return err
+		}
+	}
+	if raw := w[fLobbyBypassSettings]; !isNull(raw) {
+		var lb [2][]byte
+		if err := decodeObject(raw, top(fLobbyBypassSettings), lobbyNames, lb[:]); err != nil {
+			return err
+		}
+		if sp.LobbyBypassScope, err = decodeEnum(lb[0], at("lobbyBypassSettings.scope")); err != nil {
+			return err
+		}
+		if sp.DialInBypass, err = decodeBool(lb[1], at("lobbyBypassSettings.isDialInBypassEnabled")); err != nil {
+			return err
+		}
+	}
+	if raw := w[fAnonymizeIdentityForRoles]; !isNull(raw) {
+		roles := []meetd.Role{}
+		list := top(fAnonymizeIdentityForRoles)
+		err := eachElement(raw, list, func(i int, item []byte) error {
+			itemName := list.elem(i)
+			r, err := decodeEnum(item, itemName)
+			if err != nil {
+				return err
+			}
+			if r == nil {
+				return schemaError(itemName)
+			}
+			roles = append(roles, meetd.Role(*r))
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		sp.AnonymizeIdentityForRoles = &roles
+	}
+	if raw := w[fWatermarkProtection]; raw != nil {
+		var wm *meetd.Watermark // null clears
+		if !isNull(raw) {
+			var ww [2][]byte
+			if err := decodeObject(raw, top(fWatermarkProtection), watermarkNames, ww[:]); err != nil {
+				return err
+			}
+			wm = &meetd.Watermark{}
+			dst := [2]*bool{&wm.ForContentSharing, &wm.ForVideo}
+			for k, v := range ww {
+				b, err := decodeBool(v, at(watermarkPaths[k]))
+				if err != nil {
+					return err
+				}
+				if b != nil {
+					*dst[k] = *b
+				}
+			}
+		}
+		sp.Watermark = &wm
+	}
+	return nil
+}
+
+var (
+	lobbyNames     = []string{"scope", "isDialInBypassEnabled"}
+	watermarkNames = []string{"isEnabledForContentSharing", "isEnabledForVideo"}
+	watermarkPaths = []string{"watermarkProtection.isEnabledForContentSharing", "watermarkProtection.isEnabledForVideo"}
+)
