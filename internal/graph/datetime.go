@@ -159,6 +159,13 @@ func AppendDateTime(dst []byte, t time.Time) []byte {
 	return append(dst, 'Z')
 }
 
+// dateTime writes t as a quoted DateTimeOffset.
+func (r *Renderer) dateTime(dst []byte, t time.Time) []byte {
+	dst = append(dst, '"')
+	dst = AppendDateTime(dst, t)
+	return append(dst, '"')
+}
+
 // appendErrorDate appends t in UTC as Graph's innerError.date: seconds, no
 // fraction, no zone.
 func appendErrorDate(dst []byte, t time.Time) []byte {

@@ -96,13 +96,24 @@ func readBody(body []byte, w *wireMeeting) error {
 	return meetd.Errorf(meetd.EINVALID, msgBadPayload)
 }
 
-// DecodeMeetingInput decodes the body of a createOrGet or a create. Unknown
-// properties are ignored and null means absent. Settings (lobbyBypassSettings,
-// allowedPresenters, …) are decoded into Settings for a plain create;
-// createOrGet ignores them, as Graph does, and so are joinMeetingIdSettings and
-// the organizer, which the service sets. Errors are EINVALID with Graph's
-// messages.
+// DecodeMeetingInput decodes the body of a plain create (POST
+// /onlineMeetings). Unknown properties are ignored and null means absent;
+// the settings (lobbyBypassSettings, allowedPresenters, …) go into Settings,
+// while joinMeetingIdSettings and the organizer, which the service sets, are
+// ignored. Errors are EINVALID with Graph's messages.
 func DecodeMeetingInput(body []byte) (meetd.MeetingInput, error) {
+	return decodeInput(body, true)
+}
+
+// DecodeCreateOrGetInput decodes the body of a createOrGet: as
+// DecodeMeetingInput, except that the settings are not even read. Graph
+// accepts and silently ignores them there, so a malformed one must not fail
+// the call either.
+func DecodeCreateOrGetInput(body []byte) (meetd.MeetingInput, error) {
+	return decodeInput(body, false)
+}
+
+func decodeInput(body []byte, settings bool) (meetd.MeetingInput, error) {
 	var w wireMeeting
 	if err := readBody(body, &w); err != nil {
 		return meetd.MeetingInput{}, err
@@ -149,8 +160,10 @@ func DecodeMeetingInput(body []byte) (meetd.MeetingInput, error) {
 			}
 		}
 	}
-	if err := decodeSettings(&w, &in.Settings); err != nil {
-		return meetd.MeetingInput{}, err
+	if settings {
+		if err := decodeSettings(&w, &in.Settings); err != nil {
+			return meetd.MeetingInput{}, err
+		}
 	}
 	return in, nil
 }

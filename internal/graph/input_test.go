@@ -127,6 +127,29 @@ func TestDecodeMeetingInput(t *testing.T) {
 	}
 }
 
+// TestDecodeCreateOrGetInput checks that createOrGet does not even read the
+// settings Graph ignores there (checklist 13, 14), while reading the rest as
+// a create does.
+func TestDecodeCreateOrGetInput(t *testing.T) {
+	body := `{"externalId":"x","subject":"s","lobbyBypassSettings":{"scope":"unknownFutureValue"},"allowRecording":"yes",
+		"watermarkProtection":7,"joinMeetingIdSettings":{"isPasscodeRequired":true},"chatInfo":{"threadId":"19:a@thread.tacv2"}}`
+	got, err := DecodeCreateOrGetInput([]byte(body))
+	if err != nil {
+		t.Fatalf("got error %v, want none", err)
+	}
+	want := meetd.MeetingInput{ExternalID: "x", HasExternalID: true, Subject: "s", ChatInfo: &meetd.ChatInfo{ThreadID: "19:a@thread.tacv2"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got  %+v\nwant %+v", got, want)
+	}
+	if _, err := DecodeMeetingInput([]byte(body)); err == nil {
+		t.Errorf("DecodeMeetingInput: got no error, want the bad settings refused on a plain create")
+	}
+	for _, tc := range decodeErrorCases[:15] { // the first 15 involve no setting
+		_, err := DecodeCreateOrGetInput([]byte(tc.body))
+		wantError(t, err, meetd.EINVALID, tc.msg)
+	}
+}
+
 // decodeErrorCases are bodies both decoders refuse, with Graph's messages.
 var decodeErrorCases = []struct {
 	name, body, msg string

@@ -88,7 +88,8 @@ func FuzzDecodeMeetingInput(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body string) {
 		_, err1 := DecodeMeetingInput([]byte(body))
 		_, err2 := DecodeMeetingPatch([]byte(body))
-		for _, err := range []error{err1, err2} {
+		_, err3 := DecodeCreateOrGetInput([]byte(body))
+		for _, err := range []error{err1, err2, err3} {
 			if err == nil {
 				continue
 			}

@@ -25,7 +25,7 @@ type RendererOptions struct {
 
 // Options shape one response.
 type Options struct {
-	Version string // "v1.0" or "beta": the service root in @odata.context
+	Version string // "v1.0" (the default) or "beta": the service root in @odata.context
 	// IncludeUnknownEnums is set by Prefer: include-unknown-enum-members;
 	// without it evolvable enum members render as unknownFutureValue.
 	IncludeUnknownEnums bool
@@ -47,7 +47,6 @@ type Renderer struct {
 	joinInfoURL  string // form-encoded HTML-escaped {base}/l/meetup-join/
 	audioTail    string // ,"tollNumber":…,"dialinUrl":…} or "" when no audio
 	joinInfoTail string // form-encoded dial-in part of joinInformation
-	fixedTail    string // the constant properties after lobbyBypassSettings
 }
 
 // NewRenderer returns a Renderer for the options.
@@ -137,6 +136,9 @@ func (r *Renderer) AppendCollection(dst []byte, ms []*meetd.Meeting, o Options) 
 // leaves the string open.
 func (r *Renderer) appendContext(dst []byte, o Options, user string) []byte {
 	dst = append(dst, r.contextStart...)
+	if o.Version == "" {
+		o.Version = "v1.0"
+	}
 	dst = appendEscaped(dst, o.Version)
 	if user == "" {
 		dst = append(dst, "/$metadata#communications/onlineMeetings"...)

@@ -87,3 +87,59 @@ func decodeParticipant(raw []byte, l loc) (meetd.Participant, error) {
 	}
 	return p, nil
 }
+
+// unknownFutureValue is what Graph shows for an evolvable enum member the
+// client did not ask to see (Prefer: include-unknown-enum-members).
+const unknownFutureValue = "unknownFutureValue"
+
+// role returns how r is shown: producer and coorganizer are evolvable
+// members of onlineMeetingRole.
+func (e *encoder) role(r meetd.Role) string {
+	if !e.unknown && (r == meetd.RoleProducer || r == meetd.RoleCoorganizer) {
+		return unknownFutureValue
+	}
+	return string(r)
+}
+
+// lobbyScope returns how scope is shown: invited and
+// organizationExcludingGuests are evolvable members of lobbyBypassScope.
+func (e *encoder) lobbyScope(scope string) string {
+	if !e.unknown && (scope == "invited" || scope == "organizationExcludingGuests") {
+		return unknownFutureValue
+	}
+	return scope
+}
+
+// participant writes a meetingParticipantInfo. The identity set carries the
+// one member the identity's kind names; a user also has tenantId and
+// identityProvider, as communicationsUserIdentity does in Graph's responses.
+func (e *encoder) participant(p *meetd.Participant) {
+	id := &p.Identity
+	e.b = append(e.b, `{"identity":`...)
+	switch id.Kind {
+	case meetd.IdentityUser:
+		e.b = append(e.b, `{"user":{"id":`...)
+		e.b = appendStringOrNull(e.b, id.ID)
+		e.b = append(e.b, `,"displayName":`...)
+		e.b = appendStringOrNull(e.b, id.DisplayName)
+		e.b = append(e.b, `,"tenantId":`...)
+		e.b = appendStringOrNull(e.b, id.TenantID)
+		e.b = append(e.b, `,"identityProvider":"AAD"}}`...)
+	case meetd.IdentityGuest, meetd.IdentityPhone, meetd.IdentityApplication:
+		e.b = append(e.b, `{"`...)
+		e.b = append(e.b, id.Kind...)
+		e.b = append(e.b, `":{"id":`...)
+		e.b = appendStringOrNull(e.b, id.ID)
+		e.b = append(e.b, `,"displayName":`...)
+		e.b = appendStringOrNull(e.b, id.DisplayName)
+		e.b = append(e.b, "}}"...)
+	default:
+		// A participant given only by upn has no identity.
+		e.b = append(e.b, "null"...)
+	}
+	e.b = append(e.b, `,"upn":`...)
+	e.b = appendStringOrNull(e.b, p.UPN)
+	e.b = append(e.b, `,"role":`...)
+	e.b = appendStringOrNull(e.b, e.role(p.Role))
+	e.b = append(e.b, '}')
+}
