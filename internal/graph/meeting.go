@@ -41,7 +41,6 @@ type Options struct {
 // parts that never change are rendered then, and each response copies them.
 // A Renderer is safe for concurrent use.
 type Renderer struct {
-	base         string // BaseURL without a trailing slash
 	contextStart string // {"@odata.context":"{base}/  (JSON-escaped)
 	joinStart    string // "{base}/l/meetup-join/  (JSON-escaped, with the quote)
 	joinInfoURL  string // form-encoded HTML-escaped {base}/l/meetup-join/
@@ -51,10 +50,12 @@ type Renderer struct {
 
 // NewRenderer returns a Renderer for the options.
 func NewRenderer(o RendererOptions) *Renderer {
-	r := &Renderer{base: strings.TrimSuffix(o.BaseURL, "/")}
-	r.contextStart = string(appendEscaped([]byte(`{"@odata.context":"`), r.base+"/"))
-	r.joinStart = string(appendEscaped([]byte(`"`), r.base+joinPath))
-	r.joinInfoURL = string(appendHTMLFormEncoded(nil, r.base+joinPath))
+	base := strings.TrimSuffix(o.BaseURL, "/")
+	r := &Renderer{
+		contextStart: string(appendEscaped([]byte(`{"@odata.context":"`), base+"/")),
+		joinStart:    string(appendEscaped([]byte(`"`), base+joinPath)),
+		joinInfoURL:  string(appendHTMLFormEncoded(nil, base+joinPath)),
+	}
 
 	a := o.Audio
 	if a.TollNumber != "" || a.TollFreeNumber != "" {
