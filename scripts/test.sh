@@ -24,6 +24,12 @@ ROOT=$PWD
 
 say() { echo "test.sh: $*" >&2; }
 
+# Go lives in /usr/local/go on the project's machines; a non-login shell may lack it on PATH.
+if ! command -v go >/dev/null && [[ -x /usr/local/go/bin/go ]]; then
+  export PATH="/usr/local/go/bin:$PATH"
+fi
+command -v go >/dev/null || { say "go is not installed"; exit 1; }
+
 # --- 0. A scratch folder, removed at exit -------------------------------------------------
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/meetd-test.XXXXXX") || exit 1
 chmod 0755 "$TMP"   # the postgres user must reach the cluster inside
