@@ -16,7 +16,7 @@ func (s *Server) createOrGet(w http.ResponseWriter, r *http.Request, c *meetd.Ca
 		s.writeError(w, r, s.authFirst(r, c, err))
 		return
 	}
-	in, err := graph.DecodeMeetingInput(body)
+	in, err := graph.DecodeCreateOrGetInput(body)
 	release()
 	if err != nil {
 		s.writeError(w, r, s.authFirst(r, c, err))
@@ -31,7 +31,7 @@ func (s *Server) createOrGet(w http.ResponseWriter, r *http.Request, c *meetd.Ca
 	if created {
 		status = http.StatusCreated
 	}
-	s.writeMeeting(w, r, status, m)
+	s.writeMeeting(w, r, c, status, m)
 }
 
 // create serves POST …/onlineMeetings.
@@ -52,7 +52,7 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request, c *meetd.Caller)
 		s.writeError(w, r, err)
 		return
 	}
-	s.writeMeeting(w, r, http.StatusCreated, m)
+	s.writeMeeting(w, r, c, http.StatusCreated, m)
 }
 
 // get serves GET …/onlineMeetings/{meetingId}.
@@ -62,7 +62,7 @@ func (s *Server) get(w http.ResponseWriter, r *http.Request, c *meetd.Caller) {
 		s.writeError(w, r, err)
 		return
 	}
-	s.writeMeeting(w, r, http.StatusOK, m)
+	s.writeMeeting(w, r, c, http.StatusOK, m)
 }
 
 // find serves GET …/onlineMeetings?$filter=…: Graph supports only equality
@@ -70,39 +70,20 @@ func (s *Server) get(w http.ResponseWriter, r *http.Request, c *meetd.Caller) {
 func (s *Server) find(w http.ResponseWriter, r *http.Request, c *meetd.Caller) {
 	f, err := graph.ParseFilter(r.URL.Query().Get("$filter"))
 	if err != nil {
-		s.writeError(w, r, err)
+		s.writeError(w, r, s.authFirst(r, c, err))
 		return
 	}
-	var l meetd.Lookup
-	switch f.Property {
-	case graph.FilterJoinWebURL:
-		thread, ok := graph.ThreadFromJoinWebURL(f.Value)
-		if !ok {
-			s.writeCollectionOrError(w, r, c, nil, nil)
-			return
-		}
-		l.ThreadID = thread
-	case graph.FilterJoinMeetingID:
-		l.JoinMeetingID = f.Value
-	default:
-		s.writeError(w, r, meetd.Errorf(meetd.EFILTER, "Filter expression expected - /onlineMeetings?$filter={ParameterName} eq '{id}'."))
+	l, err := f.Lookup()
+	if err != nil {
+		s.writeError(w, r, s.authFirst(r, c, err))
 		return
 	}
 	ms, err := s.cfg.Service.Find(r.Context(), c, r.PathValue("userId"), l)
-	s.writeCollectionOrError(w, r, c, ms, err)
-}
-
-// writeCollectionOrError answers a look-up. A join URL that is not meetd's
-// matches nothing, but the caller's permissions are still checked first.
-func (s *Server) writeCollectionOrError(w http.ResponseWriter, r *http.Request, c *meetd.Caller, ms []*meetd.Meeting, err error) {
-	if ms == nil && err == nil {
-		err = s.cfg.Service.Authorize(r.Context(), c, r.PathValue("userId"), false)
-	}
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	s.writeCollection(w, r, ms)
+	s.writeCollection(w, r, c, ms)
 }
 
 // findByVTC serves GET /communications/onlineMeetings?$filter=VideoTeleconferenceId eq '…'.
@@ -120,7 +101,7 @@ func (s *Server) findByVTC(w http.ResponseWriter, r *http.Request, c *meetd.Call
 		s.writeError(w, r, err)
 		return
 	}
-	s.writeCollection(w, r, ms)
+	s.writeCollection(w, r, nil, ms)
 }
 
 // update serves PATCH …/onlineMeetings/{meetingId}: 200 with the whole
@@ -142,7 +123,7 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request, c *meetd.Caller)
 		s.writeError(w, r, err)
 		return
 	}
-	s.writeMeeting(w, r, http.StatusOK, m)
+	s.writeMeeting(w, r, c, http.StatusOK, m)
 }
 
 // delete serves DELETE …/onlineMeetings/{meetingId}: 204, no body.

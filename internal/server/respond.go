@@ -21,8 +21,16 @@ var (
 var outPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 
 // renderOptions reads the version, the Prefer header and $select of a request.
-func (s *Server) renderOptions(w http.ResponseWriter, r *http.Request) (graph.Options, error) {
+// The context names the path user, or the caller for /me; nil c means the
+// /communications collection.
+func (s *Server) renderOptions(w http.ResponseWriter, r *http.Request, c *meetd.Caller) (graph.Options, error) {
 	o := graph.Options{Version: apiVersion(r)}
+	if c != nil {
+		o.User = strings.ToLower(r.PathValue("userId"))
+		if o.User == "" {
+			o.User = c.ObjectID
+		}
+	}
 	if prefersUnknownEnums(r) {
 		o.IncludeUnknownEnums = true
 		w.Header()["Preference-Applied"] = hdrPreferApplied
@@ -60,8 +68,8 @@ func prefersUnknownEnums(r *http.Request) bool {
 }
 
 // writeMeeting answers with one meeting.
-func (s *Server) writeMeeting(w http.ResponseWriter, r *http.Request, status int, m *meetd.Meeting) {
-	o, err := s.renderOptions(w, r)
+func (s *Server) writeMeeting(w http.ResponseWriter, r *http.Request, c *meetd.Caller, status int, m *meetd.Meeting) {
+	o, err := s.renderOptions(w, r, c)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -74,8 +82,8 @@ func (s *Server) writeMeeting(w http.ResponseWriter, r *http.Request, status int
 }
 
 // writeCollection answers a $filter look-up.
-func (s *Server) writeCollection(w http.ResponseWriter, r *http.Request, ms []*meetd.Meeting) {
-	o, err := s.renderOptions(w, r)
+func (s *Server) writeCollection(w http.ResponseWriter, r *http.Request, c *meetd.Caller, ms []*meetd.Meeting) {
+	o, err := s.renderOptions(w, r, c)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -98,6 +106,9 @@ func (s *Server) writeJSON(w http.ResponseWriter, status int, body []byte) {
 // writeError answers with the Graph error envelope for err. Internal errors
 // are logged with the request id; their text is never shown.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	if r.Context().Err() != nil && meetd.ErrorCode(err) == meetd.EINTERNAL {
+		return // the client went away; nobody reads an answer
+	}
 	status, _ := graph.Status(err)
 	h := w.Header()
 	if status >= 500 {
