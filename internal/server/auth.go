@@ -27,7 +27,6 @@ func (s *Server) api(h apiHandler) http.Handler {
 				return
 			}
 		}
-		w.Header()["WWW-Authenticate"] = wwwAuthenticate
 		s.writeError(w, r, err)
 	})
 }

@@ -177,7 +177,8 @@ func TestCreateOrGetResponseShape(t *testing.T) {
 		t.Errorf("videoTeleconferenceId/conferenceId missing: %s", r.body)
 	}
 	// Without configured numbers, audioConferencing is null.
-	plain := newEnv(t).createOrGet("/me", e.user(tenantA, alice), `{"externalId":"x"}`)
+	e2 := newEnv(t)
+	plain := e2.createOrGet("/me", e2.user(tenantA, alice), `{"externalId":"x"}`).want(t, http.StatusCreated)
 	if _, present := plain.json["audioConferencing"]; !present || plain.json["audioConferencing"] != nil {
 		t.Errorf("audioConferencing without numbers: got %v, want null", plain.json["audioConferencing"])
 	}

@@ -216,6 +216,9 @@ func (r *response) str(path string) string {
 }
 
 func (r *response) get(path string) any {
+	if v, ok := r.json[path]; ok {
+		return v
+	}
 	var v any = r.json
 	for _, k := range strings.Split(path, ".") {
 		m, ok := v.(map[string]any)

@@ -118,6 +118,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		}
 		s.logError(level, r, h, err)
 	}
+	if status == http.StatusUnauthorized {
+		h["WWW-Authenticate"] = wwwAuthenticate
+	}
 	if secs, ok := graph.RetryAfter(err); ok {
 		h["Retry-After"] = []string{strconv.Itoa(secs)}
 	}

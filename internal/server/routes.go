@@ -26,10 +26,11 @@ func (s *Server) routes() {
 	// The join page that joinWebUrl opens; no token needed.
 	s.mux.HandleFunc("GET /l/meetup-join/{thread}/{rest...}", s.joinPage)
 
-	// The dev issuer's documents, at Entra ID's paths.
+	// The dev issuer's documents. Entra ID's per-tenant paths
+	// (/{tenant}/v2.0/.well-known/…, /{tenant}/discovery/v2.0/keys) are
+	// matched in notFoundPage: a {tenant} wildcard here would collide with
+	// /v1.0/ and /beta/.
 	s.mux.HandleFunc("GET /.well-known/openid-configuration", s.discovery)
-	s.mux.HandleFunc("GET /{tenant}/v2.0/.well-known/openid-configuration", s.discovery)
-	s.mux.HandleFunc("GET /{tenant}/discovery/v2.0/keys", s.jwks)
 	s.mux.HandleFunc("GET /discovery/v2.0/keys", s.jwks)
 
 	s.mux.HandleFunc("GET /healthz", s.healthz)
