@@ -34,6 +34,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	tollFree := f.string("toll-free-number", "", "audio conferencing toll-free number")
 	dialin := f.string("dialin-url", "", "URL of the dial-in numbers page")
 	maxBody := f.int("max-body-bytes", 1<<20, "largest request body accepted, after gzip decoding")
+	pprofAddr := f.string("pprof", "", "serve Go's pprof profiles on this separate address (e.g. 127.0.0.1:6060); off when empty")
 	drain := f.duration("shutdown-timeout", 30*time.Second, "how long SIGTERM waits for in-flight requests")
 	if pos, err := f.parse(args); err != nil {
 		return err
@@ -97,6 +98,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	if *pprofAddr != "" {
+		stopProfiles, err := servePprof(*pprofAddr, log)
+		if err != nil {
+			return err
+		}
+		defer stopProfiles()
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
