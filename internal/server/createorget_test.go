@@ -133,19 +133,19 @@ func TestCreateOrGetResponseShape(t *testing.T) {
 	e := newEnv(t, envOptions{audio: graph.AudioSettings{TollNumber: "+1 425-555-0100", DialinURL: "https://dialin.example/x"}})
 	r := e.createOrGet("/me", e.user(tenantA, alice), `{"externalId":"shape","subject":"Shape","participants":{"attendees":[{"identity":{"user":{"id":"`+bob+`"}},"upn":"bob@contoso.com"}]}}`).want(t, http.StatusCreated)
 	checks := map[string]any{
-		"allowedPresenters":                  "everyone",
-		"isEntryExitAnnounced":               true,
-		"isBroadcast":                        false,
-		"allowMeetingChat":                   "enabled",
-		"participants.organizer.role":        "presenter",
-		"participants.organizer.upn":         "0001@contoso.com",
+		"allowedPresenters":                             "everyone",
+		"isEntryExitAnnounced":                          true,
+		"isBroadcast":                                   false,
+		"allowMeetingChat":                              "enabled",
+		"participants.organizer.role":                   "presenter",
+		"participants.organizer.upn":                    "0001@contoso.com",
 		"participants.organizer.identity.user.tenantId": tenantA,
-		"chatInfo.messageId":                 "0",
-		"lobbyBypassSettings.scope":          "organization",
-		"lobbyBypassSettings.isDialInBypassEnabled": false,
-		"audioConferencing.tollNumber":       "+1 425-555-0100",
-		"audioConferencing.dialinUrl":        "https://dialin.example/x",
-		"subject":                            "Shape",
+		"chatInfo.messageId":                            "0",
+		"lobbyBypassSettings.scope":                     "organization",
+		"lobbyBypassSettings.isDialInBypassEnabled":     false,
+		"audioConferencing.tollNumber":                  "+1 425-555-0100",
+		"audioConferencing.dialinUrl":                   "https://dialin.example/x",
+		"subject":                                       "Shape",
 	}
 	for k, want := range checks {
 		if got := r.get(k); got != want {

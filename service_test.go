@@ -1,0 +1,144 @@
+package meetd_test
+
+import (
+	"context"
+	"math/rand/v2"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/meetd/meetd"
+	"github.com/meetd/meetd/internal/sqlite"
+)
+
+const (
+	tenant = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+	alice  = "1f35f2e6-9cab-44ad-8d5a-b74c14720001"
+	appA   = "a1b2c3d4-0000-4000-8000-00000000000a"
+)
+
+func openStore(t testing.TB) *sqlite.Store {
+	t.Helper()
+	st, err := sqlite.Open(filepath.Join(t.TempDir(), "meetd.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+func delegated(oid string) *meetd.Caller {
+	return &meetd.Caller{TenantID: tenant, ObjectID: oid, Scopes: []string{meetd.ScopeReadWrite}}
+}
+
+// replayReader is a seeded random stream that can be rewound, so a test can
+// make the service draw ids that are already taken.
+type replayReader struct {
+	mu   sync.Mutex
+	seed uint64
+	rng  *rand.ChaCha8
+}
+
+func newReplay(seed uint64) *replayReader {
+	r := &replayReader{seed: seed}
+	r.rewind()
+	return r
+}
+
+func (r *replayReader) rewind() {
+	var s [32]byte
+	s[0] = byte(r.seed)
+	r.rng = rand.NewChaCha8(s)
+}
+
+func (r *replayReader) Read(b []byte) (int, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.rng.Read(b)
+}
+
+// When the random ids of a new meeting are taken, the service draws again
+// instead of failing or returning someone else's meeting.
+func TestCreateOrGetRedrawsTakenIDs(t *testing.T) {
+	rr := newReplay(7)
+	svc := meetd.NewService(openStore(t), meetd.Options{Rand: rr})
+	ctx := context.Background()
+	first, created, err := svc.CreateOrGet(ctx, delegated(alice), "", meetd.MeetingInput{ExternalID: "one"})
+	if err != nil || !created {
+		t.Fatalf("first: %v created=%v", err, created)
+	}
+	rr.rewind() // the next draw repeats the first meeting's ids
+	second, created, err := svc.CreateOrGet(ctx, delegated(alice), "", meetd.MeetingInput{ExternalID: "two"})
+	if err != nil || !created {
+		t.Fatalf("second: %v created=%v", err, created)
+	}
+	if second.ID == first.ID || second.JoinMeetingID == first.JoinMeetingID || second.ExternalID != "two" {
+		t.Errorf("second meeting: got id %s join %s ext %q; want fresh ids for externalId two", second.ID, second.JoinMeetingID, second.ExternalID)
+	}
+}
+
+// Concurrent PATCHes of different properties both land: the store's version
+// check makes the loser re-read and re-apply.
+func TestConcurrentUpdatesAreNotLost(t *testing.T) {
+	svc := meetd.NewService(openStore(t), meetd.Options{})
+	ctx := context.Background()
+	m, _, err := svc.CreateOrGet(ctx, delegated(alice), "", meetd.MeetingInput{ExternalID: "patch"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	subject := "Changed"
+	yes := true
+	var wg sync.WaitGroup
+	for _, p := range []meetd.MeetingPatch{
+		{Subject: &subject},
+		{Settings: meetd.SettingsPatch{RecordAutomatically: &yes}},
+		{Settings: meetd.SettingsPatch{DialInBypass: &yes}},
+	} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := svc.Update(ctx, delegated(alice), "", m.ID, p); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	got, err := svc.Get(ctx, delegated(alice), "", m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Subject != subject || !got.Settings.RecordAutomatically || !got.Settings.DialInBypass || got.Version != 4 {
+		t.Errorf("after three PATCHes: subject %q record %v dial-in %v version %d; want all three applied, version 4",
+			got.Subject, got.Settings.RecordAutomatically, got.Settings.DialInBypass, got.Version)
+	}
+}
+
+// Policy assignments are cached for PolicyTTL: a revoke takes effect once it
+// has passed, not before.
+func TestPolicyTTL(t *testing.T) {
+	st := openStore(t)
+	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	svc := meetd.NewService(st, meetd.Options{PolicyTTL: time.Minute, Now: func() time.Time { return now }})
+	ctx := context.Background()
+	if err := st.CreatePolicy(ctx, &meetd.Policy{TenantID: tenant, Name: "p", AppIDs: []string{appA}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.GrantPolicy(ctx, tenant, "p", alice); err != nil {
+		t.Fatal(err)
+	}
+	app := &meetd.Caller{TenantID: tenant, ObjectID: "00000000-0000-0000-0000-000000000001", AppID: appA, App: true, Roles: []string{meetd.RoleReadWrite}}
+	if err := svc.Authorize(ctx, app, alice, true); err != nil {
+		t.Fatalf("granted: %v", err)
+	}
+	if err := st.RevokePolicy(ctx, tenant, "p", alice); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.Authorize(ctx, app, alice, true); err != nil {
+		t.Errorf("within the TTL the cached grant still applies: got %v", err)
+	}
+	now = now.Add(time.Minute + time.Second)
+	if err := svc.Authorize(ctx, app, alice, true); meetd.ErrorCode(err) != meetd.EFORBIDDEN {
+		t.Errorf("after the TTL: got %v, want EFORBIDDEN", err)
+	}
+}
