@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // EnvDSN names the environment variable that holds the DSN of the test server.
@@ -76,7 +77,13 @@ func newDatabase(t testing.TB, adminDSN string) string {
 func execSQL(dsn, sql string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	conn, err := pgx.Connect(ctx, dsn)
+	// pgxpool's parser knows the DSN's pool_* settings, which the server
+	// would reject as unknown parameters.
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return err
+	}
+	conn, err := pgx.ConnectConfig(ctx, cfg.ConnConfig)
 	if err != nil {
 		return err
 	}
