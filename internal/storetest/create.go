@@ -284,7 +284,12 @@ var collisions = []struct {
 	name string
 	take func(m, stored *meetd.Meeting)
 }{
-	{"id", func(m, stored *meetd.Meeting) { m.ID = stored.ID }},
+	// An id is meetd.MeetingID(organizer, thread): the same id means the
+	// same organizer and thread.
+	{"id", func(m, stored *meetd.Meeting) {
+		m.OrganizerID, m.ThreadID, m.ID = stored.OrganizerID, stored.ThreadID, stored.ID
+		m.Organizer.Identity.ID = stored.OrganizerID
+	}},
 	{"thread id", func(m, stored *meetd.Meeting) { m.ThreadID = stored.ThreadID }},
 	{"join meeting id", func(m, stored *meetd.Meeting) { m.JoinMeetingID = stored.JoinMeetingID }},
 	{"video teleconference id", func(m, stored *meetd.Meeting) { m.VideoTeleconferenceID = stored.VideoTeleconferenceID }},

@@ -24,6 +24,10 @@
 //     CountMeetings) returns an empty result and no error;
 //   - granting a policy to a user, or globally, replaces the previous grant;
 //     granting the same one again is not an error.
+//
+// Every meeting the suite stores has the ID meetd.MeetingID(OrganizerID,
+// ThreadID), as meetd.Service makes them, so a store may rely on that (the
+// SQLite store finds a meeting by id through its thread).
 package storetest
 
 import (
