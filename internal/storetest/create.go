@@ -290,7 +290,9 @@ var collisions = []struct {
 		m.OrganizerID, m.ThreadID, m.ID = stored.OrganizerID, stored.ThreadID, stored.ID
 		m.Organizer.Identity.ID = stored.OrganizerID
 	}},
-	{"thread id", func(m, stored *meetd.Meeting) { m.ThreadID = stored.ThreadID }},
+	{"thread id", func(m, stored *meetd.Meeting) {
+		m.ThreadID, m.ID = stored.ThreadID, meetd.MeetingID(m.OrganizerID, stored.ThreadID)
+	}},
 	{"join meeting id", func(m, stored *meetd.Meeting) { m.JoinMeetingID = stored.JoinMeetingID }},
 	{"video teleconference id", func(m, stored *meetd.Meeting) { m.VideoTeleconferenceID = stored.VideoTeleconferenceID }},
 }
