@@ -202,23 +202,38 @@ func (c *cache) unlink(e *entry) {
 	c.bytes -= e.size
 }
 
-// sizeOf estimates the memory a cached meeting holds: the structs, their
-// strings and the cache's own bookkeeping.
+// sizeOf estimates the memory a cached meeting holds: the structs, each
+// string (rounded up to Go's size classes, about 8 bytes each on average)
+// and the cache's own bookkeeping (entry, list and two map slots).
 func sizeOf(m *meetd.Meeting) int {
-	const meetingStruct, participantStruct, overhead = 700, 100, 250
+	const meetingStruct, participantStruct, overhead = 640, 96, 250
 	n := meetingStruct + overhead
-	n += len(m.ID) + len(m.TenantID) + len(m.OrganizerID) + len(m.ExternalID) + len(m.CreatedBy) +
-		len(m.Subject) + len(m.ThreadID) + len(m.JoinMeetingID) + len(m.Passcode) +
-		len(m.VideoTeleconferenceID) + len(m.ConferenceID) +
-		len(m.ChatInfo.ThreadID) + len(m.ChatInfo.MessageID) + len(m.ChatInfo.ReplyChainMessageID) +
-		participantSize(m.Organizer)
+	for _, s := range []string{m.ID, m.TenantID, m.OrganizerID, m.ExternalID, m.CreatedBy, m.Subject,
+		m.ThreadID, m.JoinMeetingID, m.Passcode, m.VideoTeleconferenceID, m.ConferenceID,
+		m.ChatInfo.ThreadID, m.ChatInfo.MessageID, m.ChatInfo.ReplyChainMessageID,
+		m.Settings.AllowedPresenters, m.Settings.AllowedLobbyAdmitters, m.Settings.LobbyBypassScope,
+		m.Settings.AllowMeetingChat, m.Settings.AllowLiveShare} {
+		n += stringSize(s)
+	}
+	n += participantSize(m.Organizer)
 	for _, a := range m.Attendees {
 		n += participantStruct + participantSize(a)
 	}
-	n += 16 * len(m.Settings.AnonymizeIdentityForRoles)
+	n += 24 * len(m.Settings.AnonymizeIdentityForRoles)
+	if m.Settings.Watermark != nil {
+		n += 8
+	}
 	return n
 }
 
 func participantSize(p meetd.Participant) int {
-	return len(p.Identity.ID) + len(p.Identity.DisplayName) + len(p.Identity.TenantID) + len(p.UPN)
+	return stringSize(string(p.Identity.Kind)) + stringSize(p.Identity.ID) + stringSize(p.Identity.DisplayName) +
+		stringSize(p.Identity.TenantID) + stringSize(p.UPN) + stringSize(string(p.Role))
+}
+
+func stringSize(s string) int {
+	if s == "" {
+		return 0
+	}
+	return len(s) + 8
 }

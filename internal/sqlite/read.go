@@ -32,7 +32,7 @@ func prepareReads(ctx context.Context, db *sql.DB) (*readStmts, error) {
 	}{
 		// "external_id <> ''" lets SQLite use the partial unique index.
 		{&r.byKey, "SELECT " + meetingColumns + " FROM meetings WHERE tenant_id = ? AND organizer_id = ? AND external_id = ? AND deleted_at IS NULL AND external_id <> ''"},
-		{&r.byID, "SELECT " + meetingColumns + " FROM meetings WHERE id = ? AND tenant_id = ? AND deleted_at IS NULL"},
+		{&r.byID, "SELECT " + meetingColumns + " FROM meetings WHERE thread_id = ? AND id = ? AND tenant_id = ? AND deleted_at IS NULL"},
 		{&r.byThread, "SELECT " + meetingColumns + " FROM meetings WHERE thread_id = ?"},
 		{&r.count, "SELECT count(*) FROM meetings WHERE tenant_id = ? AND organizer_id = ? AND created_by = ? AND created_at >= ?"},
 		{&r.ping, "SELECT count(*) FROM schema_migrations"},
@@ -113,7 +113,11 @@ func (s *Store) Meeting(ctx context.Context, tenantID, id string) (*meetd.Meetin
 		}
 		return m, nil
 	}
-	m, _, err := scanMeeting(s.reads.byID.QueryRowContext(ctx, id, tenantID))
+	thread, ok := threadOf(id)
+	if !ok {
+		return nil, meetingNotFound()
+	}
+	m, _, err := scanMeeting(s.reads.byID.QueryRowContext(ctx, thread, id, tenantID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, meetingNotFound()
 	}
@@ -208,4 +212,11 @@ func (s *Store) CountMeetings(ctx context.Context, tenantID, organizerID, appID 
 		return 0, mapErr(err, "count meetings")
 	}
 	return n, nil
+}
+
+// threadOf returns the thread inside a meeting id: the store finds meetings
+// by id through the thread's index.
+func threadOf(id string) (string, bool) {
+	_, thread, err := meetd.ParseMeetingID(id)
+	return thread, err == nil
 }

@@ -28,10 +28,10 @@ func prepareWrites(ctx context.Context, conn *sql.Conn) (*writeStmts, error) {
 		// The columns that identify a meeting never change; RETURNING gives
 		// the stored ones so that the cache holds the truth.
 		{&w.update, `UPDATE meetings SET data = ?, version = ?, created_at = ?
-			WHERE id = ? AND tenant_id = ? AND version = ? AND deleted_at IS NULL
+			WHERE thread_id = ? AND id = ? AND tenant_id = ? AND version = ? AND deleted_at IS NULL
 			RETURNING organizer_id, external_id, thread_id, join_meeting_id, vtc_id, created_by`},
-		{&w.state, "SELECT deleted_at IS NOT NULL FROM meetings WHERE id = ? AND tenant_id = ?"},
-		{&w.delete, "UPDATE meetings SET deleted_at = ? WHERE id = ? AND tenant_id = ? AND deleted_at IS NULL RETURNING organizer_id, external_id"},
+		{&w.state, "SELECT deleted_at IS NOT NULL FROM meetings WHERE thread_id = ? AND id = ? AND tenant_id = ?"},
+		{&w.delete, "UPDATE meetings SET deleted_at = ? WHERE thread_id = ? AND id = ? AND tenant_id = ? AND deleted_at IS NULL RETURNING organizer_id, external_id"},
 	} {
 		stmt, err := conn.PrepareContext(ctx, p.query)
 		if err != nil {
@@ -49,6 +49,15 @@ func (w *writeStmts) close() {
 			s.Close()
 		}
 	}
+}
+
+// checkID refuses a meeting whose id is not meetd.MeetingID(organizer,
+// thread): the store finds meetings by id through their thread.
+func checkID(m *meetd.Meeting) error {
+	if m.ID != meetd.MeetingID(m.OrganizerID, m.ThreadID) {
+		return meetd.Errorf(meetd.EINVALID, "The meeting id does not match its organizer and thread.")
+	}
+	return nil
 }
 
 func conflict() error {
@@ -74,6 +83,9 @@ func (tx *wtx) insert(m *meetd.Meeting, data string) (bool, error) {
 func (s *Store) CreateOrGetMeeting(ctx context.Context, m *meetd.Meeting) (*meetd.Meeting, bool, error) {
 	if m.ExternalID == "" {
 		return nil, false, meetd.Errorf(meetd.EINVALID, "CreateOrGetMeeting needs an external id.")
+	}
+	if err := checkID(m); err != nil {
+		return nil, false, err
 	}
 	m = cloneMeeting(m)
 	data, err := encodeData(m)
@@ -111,6 +123,9 @@ func (s *Store) CreateOrGetMeeting(ctx context.Context, m *meetd.Meeting) (*meet
 
 // CreateMeeting stores a meeting that has no external id.
 func (s *Store) CreateMeeting(ctx context.Context, m *meetd.Meeting) error {
+	if err := checkID(m); err != nil {
+		return err
+	}
 	m = cloneMeeting(m)
 	data, err := encodeData(m)
 	if err != nil {
@@ -138,14 +153,14 @@ func (s *Store) UpdateMeeting(ctx context.Context, m *meetd.Meeting) error {
 		return mapErr(err, "update meeting")
 	}
 	return s.w.do(ctx, func(tx *wtx) error {
-		err := tx.writeStmts.update.QueryRowContext(tx.ctx, data, m.Version, micros(m.Created), m.ID, m.TenantID, m.Version-1).
+		err := tx.writeStmts.update.QueryRowContext(tx.ctx, data, m.Version, micros(m.Created), m.ThreadID, m.ID, m.TenantID, m.Version-1).
 			Scan(&m.OrganizerID, &m.ExternalID, &m.ThreadID, &m.JoinMeetingID, &m.VideoTeleconferenceID, &m.CreatedBy)
 		if !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
 		// Nothing updated: gone, or another update came first.
 		var deleted bool
-		err = tx.writeStmts.state.QueryRowContext(tx.ctx, m.ID, m.TenantID).Scan(&deleted)
+		err = tx.writeStmts.state.QueryRowContext(tx.ctx, m.ThreadID, m.ID, m.TenantID).Scan(&deleted)
 		switch {
 		case errors.Is(err, sql.ErrNoRows) || err == nil && deleted:
 			return meetingNotFound()
@@ -160,10 +175,14 @@ func (s *Store) UpdateMeeting(ctx context.Context, m *meetd.Meeting) error {
 // that its ids stay taken and its join link can say it was deleted; its
 // external id is free again.
 func (s *Store) DeleteMeeting(ctx context.Context, tenantID, id string) error {
+	thread, ok := threadOf(id)
+	if !ok {
+		return meetingNotFound()
+	}
 	var k meetd.Key
 	return s.w.do(ctx, func(tx *wtx) error {
 		k = meetd.Key{TenantID: tenantID}
-		err := tx.writeStmts.delete.QueryRowContext(tx.ctx, micros(time.Now()), id, tenantID).Scan(&k.OrganizerID, &k.ExternalID)
+		err := tx.writeStmts.delete.QueryRowContext(tx.ctx, micros(time.Now()), thread, id, tenantID).Scan(&k.OrganizerID, &k.ExternalID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return meetingNotFound()
 		}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"sync"
+	"sync/atomic"
 
 	"github.com/meetd/meetd"
 )
@@ -19,6 +20,8 @@ type writer struct {
 	stmts    *writeStmts
 	ops      chan *op
 	maxBatch int
+
+	nBatches, nOps atomic.Int64 // counted for tests and benchmarks
 
 	mu     sync.RWMutex // held for reading while sending on ops
 	closed bool
@@ -100,6 +103,8 @@ func (w *writer) loop() {
 				break drain
 			}
 		}
+		w.nBatches.Add(1)
+		w.nOps.Add(int64(len(batch)))
 		w.run(batch)
 		clear(batch) // let answered ops be collected
 	}

@@ -1,0 +1,95 @@
+package sqlite_test
+
+import (
+	"math/rand/v2"
+	"runtime"
+	"strconv"
+	"sync/atomic"
+	"testing"
+
+	"github.com/meetd/meetd"
+	"github.com/meetd/meetd/internal/sqlite"
+	"github.com/meetd/meetd/internal/storetest"
+)
+
+// concurrency is how many requests the benchmarks keep in flight, as an
+// HTTP load test at concurrency 64 would.
+const concurrency = 64
+
+// BenchmarkCreateOrGetCreate measures createOrGet with new keys as
+// meetd.Service runs it: a look-up that misses, then the create, durable
+// before it returns.
+func BenchmarkCreateOrGetCreate(b *testing.B) {
+	for _, sync := range []string{"full", "normal"} {
+		b.Run("sync="+sync, func(b *testing.B) {
+			s := open(b, sqlite.Options{Synchronous: sync})
+			defer s.Close()
+			tenant, org := storetest.NewObjectID(), storetest.NewObjectID()
+			ms := make([]*meetd.Meeting, b.N)
+			for i := range ms {
+				ms[i] = storetest.NewMeeting(b, tenant, org, "bench-"+strconv.Itoa(i))
+			}
+			var next atomic.Int64
+			b.SetParallelism(max(1, concurrency/runtimeProcs()))
+			b.ReportAllocs()
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					m := ms[next.Add(1)-1]
+					if _, err := s.MeetingByKey(b.Context(), m.Key()); meetd.ErrorCode(err) != meetd.ENOTFOUND {
+						b.Errorf("MeetingByKey of a new key: got %v, want ENOTFOUND", err)
+						return
+					}
+					if _, created, err := s.CreateOrGetMeeting(b.Context(), m); err != nil || !created {
+						b.Errorf("CreateOrGetMeeting: got created %t, %v; want true, nil", created, err)
+						return
+					}
+				}
+			})
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "creates/s")
+			batches, writes := s.BatchStats()
+			b.ReportMetric(float64(writes)/float64(max(batches, 1)), "writes/batch")
+		})
+	}
+}
+
+// BenchmarkCreateOrGetHit measures the createOrGet hit path: MeetingByKey
+// of a stored meeting, from the cache, and with the cache off.
+func BenchmarkCreateOrGetHit(b *testing.B) {
+	for _, bc := range []struct {
+		name string
+		opts sqlite.Options
+	}{
+		{"cache", sqlite.Options{}},
+		{"nocache", sqlite.Options{CacheSize: -1}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			s := open(b, bc.opts)
+			defer s.Close()
+			const stored = 10000
+			keys := make([]meetd.Key, stored)
+			tenant := storetest.NewObjectID()
+			for i := range keys {
+				m := storetest.NewMeeting(b, tenant, storetest.NewObjectID(), "hit")
+				if _, _, err := s.CreateOrGetMeeting(b.Context(), m); err != nil {
+					b.Fatal(err)
+				}
+				keys[i] = m.Key()
+			}
+			b.SetParallelism(max(1, concurrency/runtimeProcs()))
+			b.ReportAllocs()
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if _, err := s.MeetingByKey(b.Context(), keys[rand.IntN(stored)]); err != nil {
+						b.Errorf("MeetingByKey: %v", err)
+						return
+					}
+				}
+			})
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "hits/s")
+		})
+	}
+}
+
+func runtimeProcs() int { return runtime.GOMAXPROCS(0) }
