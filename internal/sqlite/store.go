@@ -107,7 +107,10 @@ func Open(path string, opts Options) (*Store, error) {
 	s := &Store{cache: newCache(cacheSize, cacheBytes)}
 	ctx := context.Background()
 	busyMS := strconv.FormatInt(busy.Milliseconds(), 10)
-	s.wdb, err = sql.Open("sqlite", dsn(path, "busy_timeout("+busyMS+")", "journal_mode(WAL)", "synchronous("+syncMode+")", "cache_size(-8000)", "temp_store(MEMORY)"))
+	// The writer never checkpoints itself: the checkpointer does, beside it.
+	writePragmas := []string{"busy_timeout(" + busyMS + ")", "journal_mode(WAL)", "synchronous(" + syncMode + ")",
+		"journal_size_limit(" + strconv.Itoa(checkpointBytes) + ")", "temp_store(MEMORY)"}
+	s.wdb, err = sql.Open("sqlite", dsn(path, append(writePragmas, "wal_autocheckpoint(0)", "cache_size(-8000)")...))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
@@ -144,7 +147,12 @@ func Open(path string, opts Options) (*Store, error) {
 	if s.reads, err = prepareReads(ctx, s.rdb); err != nil {
 		return fail("prepare", err)
 	}
-	s.w = newWriter(conn, ws, maxBatch)
+	cdb, err := sql.Open("sqlite", dsn(path, append(writePragmas, "cache_size(-1000)")...))
+	if err != nil {
+		return fail("open", err)
+	}
+	cdb.SetMaxOpenConns(1)
+	s.w = newWriter(conn, ws, maxBatch, newCheckpointer(cdb, path))
 	return s, nil
 }
 
@@ -181,7 +189,10 @@ func (s *Store) Close() error {
 		s.w.close()
 		s.reads.close()
 		s.w.stmts.close()
-		err := s.w.conn.Close()
+		err := s.w.cp.close()
+		if err2 := s.w.conn.Close(); err == nil {
+			err = err2
+		}
 		if err2 := s.wdb.Close(); err == nil {
 			err = err2
 		}

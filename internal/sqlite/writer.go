@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"runtime"
 	"sync"
 	"sync/atomic"
 
@@ -18,6 +19,7 @@ import (
 type writer struct {
 	conn     *sql.Conn
 	stmts    *writeStmts
+	cp       *checkpointer
 	ops      chan *op
 	maxBatch int
 
@@ -48,8 +50,8 @@ type wtx struct {
 	*writeStmts
 }
 
-func newWriter(conn *sql.Conn, stmts *writeStmts, maxBatch int) *writer {
-	w := &writer{conn: conn, stmts: stmts, ops: make(chan *op, 4*maxBatch), maxBatch: maxBatch, done: make(chan struct{})}
+func newWriter(conn *sql.Conn, stmts *writeStmts, maxBatch int, cp *checkpointer) *writer {
+	w := &writer{conn: conn, stmts: stmts, cp: cp, ops: make(chan *op, 4*maxBatch), maxBatch: maxBatch, done: make(chan struct{})}
 	go w.loop()
 	return w
 }
@@ -91,6 +93,9 @@ func (w *writer) loop() {
 	batch := make([]*op, 0, w.maxBatch)
 	for o := range w.ops {
 		batch = append(batch[:0], o)
+		// Let the goroutines that are ready to queue a write do so before
+		// taking the batch: a few more writes share this commit's pages.
+		runtime.Gosched()
 	drain:
 		for len(batch) < w.maxBatch {
 			select {
@@ -152,6 +157,7 @@ func (w *writer) commit(batch []*op) (opFailed bool, err error) {
 		w.rollback()
 		return false, mapErr(err, "commit")
 	}
+	w.cp.committed()
 	return false, nil
 }
 

@@ -35,12 +35,15 @@ func TestExpFrames(t *testing.T) {
 		rows[i] = row{[]any{m.ID, m.TenantID, m.OrganizerID, m.ExternalID, m.ThreadID, m.JoinMeetingID, m.VideoTeleconferenceID, m.CreatedBy, micros(time.Now()), 1, data}}
 	}
 	t.Logf("data %d bytes", len(rows[0].args[10].(string)))
-	for i, sch := range []string{s0, s1, s2, s3} {
-		for _, batch := range []int{256} {
+	_, _, _ = s1, s2, s3
+	for i, sch := range []string{s0, s0, s0, s0} {
+		ps := []int{1024, 2048, 4096, 8192}[i]
+		for _, batch := range []int{32} {
 			path := filepath.Join(t.TempDir(), "x.db")
 			db, _ := sql.Open("sqlite", path+"?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=wal_autocheckpoint(0)&_pragma=cache_size(-64000)")
 			db.SetMaxOpenConns(1)
 			ctx := context.Background()
+			db.Exec(fmt.Sprintf("PRAGMA page_size=%d; VACUUM", ps))
 			if _, err := db.Exec(sch); err != nil {
 				t.Fatal(err)
 			}
@@ -49,6 +52,7 @@ func TestExpFrames(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			var frames int64
 			start, c0 := time.Now(), cpu()
 			for i := 0; i < n; i += batch {
 				conn.ExecContext(ctx, "BEGIN IMMEDIATE")
@@ -58,6 +62,12 @@ func TestExpFrames(t *testing.T) {
 					}
 				}
 				conn.ExecContext(ctx, "COMMIT")
+				if (i/batch)%100 == 99 {
+					var a, b, c int64
+					conn.QueryRowContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)").Scan(&a, &b, &c)
+					frames += b
+					conn.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&a, &b, &c)
+				}
 			}
 			el, c1 := time.Since(start), cpu()
 			var a, b, c int64
@@ -65,7 +75,10 @@ func TestExpFrames(t *testing.T) {
 				t.Fatal(err)
 			}
 			el2, c2 := time.Since(start)-el, cpu()
-			t.Logf("schema %d batch %d: %.0f inserts/s wall, %.1f µs cpu/insert; %.1f frames/insert; checkpoint %v wall %.1f µs cpu/insert", i, batch, n/el.Seconds(), float64((c1-c0).Microseconds())/n, float64(b)/n, el2.Round(time.Millisecond), float64((c2-c1).Microseconds())/n)
+			t.Logf("schema %d batch %d: %.0f inserts/s wall, %.1f µs cpu/insert; %.1f frames/insert; checkpoint %v wall %.1f µs cpu/insert", i, batch, n/el.Seconds(), float64((c1-c0).Microseconds())/n, float64(frames)/n, el2.Round(time.Millisecond), float64((c2-c1).Microseconds())/n)
+			var pgs int
+			conn.QueryRowContext(ctx, "PRAGMA page_size").Scan(&pgs)
+			t.Logf("page size %d", pgs)
 			conn.Close()
 			db.Close()
 		}
