@@ -38,6 +38,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return token(ctx, rest, getenv, stdout, stderr)
 	case "policy":
 		return policy(ctx, rest, getenv, stdout, stderr)
+	case "bench":
+		return bench(ctx, rest, getenv, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "meetd", version)
 		return nil

@@ -1,0 +1,193 @@
+package bench_test
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/meetd/meetd"
+	"github.com/meetd/meetd/internal/bench"
+)
+
+const mePath = "/v1.0/me/onlineMeetings/createOrGet"
+
+func run(t testing.TB, cfg bench.Config) *bench.Result {
+	t.Helper()
+	res, err := bench.Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// Correct runs against a real meetd: every answer counted once, every one
+// correct, and the status counts match the workload.
+func TestRunCountsCorrectAnswers(t *testing.T) {
+	e := newMeetd(t, nil)
+	for _, c := range []struct {
+		name       string
+		cfg        bench.Config
+		wantStatus map[string]uint64 // nil: only the total is known
+	}{
+		{"create", bench.Config{Workload: bench.Create, Requests: 200}, map[string]uint64{"201": 200}},
+		{"get", bench.Config{Workload: bench.Get, Keys: 20, Requests: 300}, map[string]uint64{"200": 300}},
+		{"mixed", bench.Config{Workload: bench.Mixed, Keys: 20, GetRatio: 0.5, Requests: 300}, nil},
+		{"open loop", bench.Config{Workload: bench.Create, Rate: 400, Duration: 250 * time.Millisecond}, map[string]uint64{"201": 100}},
+		{"app token", bench.Config{Workload: bench.Get, Keys: 10, Requests: 100, Path: "/v1.0/users/" + alice + "/onlineMeetings/createOrGet"}, map[string]uint64{"200": 100}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := c.cfg
+			cfg.URL, cfg.Concurrency, cfg.Token = e.url, 8, e.user(t)
+			if cfg.Path == "" {
+				cfg.Path = mePath
+			} else {
+				cfg.Token = e.app(t)
+				if _, err := bench.PreparePolicy(context.Background(), e.store, tenant, appX, alice); err != nil {
+					t.Fatal(err)
+				}
+			}
+			res := run(t, cfg)
+			want := uint64(cfg.Requests)
+			if cfg.Rate > 0 {
+				want = uint64(cfg.Rate * cfg.Duration.Seconds())
+			}
+			if res.Requests != want || res.OK != want || res.Errors != 0 || res.Histogram.Count() != want {
+				t.Fatalf("got %d requests, %d correct, %d errors (%v), %d latencies; want %d correct and no errors",
+					res.Requests, res.OK, res.Errors, res.Kinds, res.Histogram.Count(), want)
+			}
+			if c.wantStatus != nil && !equalCounts(res.Status, c.wantStatus) {
+				t.Errorf("status counts: got %v, want %v", res.Status, c.wantStatus)
+			}
+			if c.wantStatus == nil && (res.Status["200"] == 0 || res.Status["201"] == 0 || res.Status["200"]+res.Status["201"] != want) {
+				t.Errorf("mixed status counts: got %v, want some 200s and some 201s adding to %d", res.Status, want)
+			}
+			if res.RPS <= 0 || res.Latency.Max <= 0 || res.Latency.P50 > res.Latency.P99 || res.Latency.P99 > res.Latency.Max {
+				t.Errorf("figures: got rps %g latency %+v, want rps > 0 and p50 ≤ p99 ≤ max", res.RPS, res.Latency)
+			}
+		})
+	}
+}
+
+// The warm-up really creates the hot keys in the store.
+func TestRunWarmUpCreatesKeys(t *testing.T) {
+	e := newMeetd(t, nil)
+	run(t, bench.Config{URL: e.url, Path: mePath, Token: e.user(t), Workload: bench.Get, Keys: 7, KeyPrefix: "warm", Requests: 10, Concurrency: 3})
+	for _, k := range []string{"warm-k-0", "warm-k-6"} {
+		if _, err := e.store.MeetingByKey(context.Background(), meetd.Key{TenantID: tenant, OrganizerID: alice, ExternalID: k}); err != nil {
+			t.Errorf("MeetingByKey(%s): %v, want the warm-up's meeting", k, err)
+		}
+	}
+}
+
+// A wrong answer is an error, never a success: a server that breaks some
+// of its answers on purpose gets exactly those counted as errors, of the
+// right kind, and left out of the rps.
+func TestRunCatchesWrongAnswers(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		workload bench.Workload
+		kind     string
+		// edit breaks an answer and reports whether it did.
+		edit func(n int64, rec *httptest.ResponseRecorder) bool
+		// errors is how many errors n broken answers make.
+		errors func(n uint64) uint64
+	}{
+		{"hit with another id", bench.Get, bench.ErrWrongID, func(n int64, rec *httptest.ResponseRecorder) bool {
+			return rec.Code == 200 && n%5 == 0 && setID(rec, func(id string) string { return "forged" + id })
+		}, same},
+		{"hit answered 201", bench.Get, bench.ErrStatus, func(n int64, rec *httptest.ResponseRecorder) bool {
+			if rec.Code == 200 && n%4 == 0 {
+				rec.Code = 201
+				return true
+			}
+			return false
+		}, same},
+		{"create answered 200", bench.Create, bench.ErrStatus, func(n int64, rec *httptest.ResponseRecorder) bool {
+			if rec.Code == 201 && n%4 == 0 {
+				rec.Code = 200
+				return true
+			}
+			return false
+		}, same},
+		{"create without id", bench.Create, bench.ErrNoID, func(n int64, rec *httptest.ResponseRecorder) bool {
+			if rec.Code == 201 && n%6 == 0 {
+				rec.Body = bytes.NewBufferString(`{"subject":"no id here"}`)
+				return true
+			}
+			return false
+		}, same},
+		{"creates sharing one id", bench.Create, bench.ErrDuplicate, func(n int64, rec *httptest.ResponseRecorder) bool {
+			return rec.Code == 201 && n%10 == 0 && setID(rec, func(string) string { return "one-for-all" })
+		}, func(n uint64) uint64 { return n - 1 }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var seen, broken atomic.Int64
+			measuring := atomic.Bool{}
+			e := newMeetd(t, tamper(func(r *http.Request, rec *httptest.ResponseRecorder) {
+				if measuring.Load() && c.edit(seen.Add(1), rec) {
+					broken.Add(1)
+				}
+			}))
+			const n = 400
+			cfg := bench.Config{URL: e.url, Path: mePath, Token: e.user(t), Workload: c.workload, Keys: 30, Requests: n, Concurrency: 8}
+			// Break nothing in the preflight and warm-up: start breaking
+			// with the first progress report, which comes once the
+			// measured phase runs.
+			cfg.ProgressEvery = time.Millisecond
+			cfg.Progress = func(p bench.Progress) {
+				if p.Phase == "run" {
+					measuring.Store(true)
+				}
+			}
+			if c.workload == bench.Create {
+				cfg.Progress, cfg.ProgressEvery = nil, 0
+				measuring.Store(true)
+			}
+			res := run(t, cfg)
+			b := uint64(broken.Load())
+			if b < 2 {
+				t.Fatalf("the server broke %d answers; the test needs some", b)
+			}
+			want := c.errors(b)
+			if res.Errors != want || res.Kinds[c.kind].Count != want || res.OK != res.Requests-want {
+				t.Fatalf("got %d errors (%v) and %d correct of %d; want %d %q errors and the rest correct",
+					res.Errors, res.Kinds, res.OK, res.Requests, want, c.kind)
+			}
+			if rps := float64(res.OK) / res.Elapsed; rps != res.RPS {
+				t.Errorf("rps: got %g, want correct answers per second %g", res.RPS, rps)
+			}
+		})
+	}
+}
+
+func same(n uint64) uint64 { return n }
+
+// setID replaces the answer's top-level id.
+func setID(rec *httptest.ResponseRecorder, f func(string) string) bool {
+	b := rec.Body.String()
+	i := strings.Index(b, `"id":"`)
+	if i < 0 {
+		return false
+	}
+	i += len(`"id":"`)
+	j := i + strings.IndexByte(b[i:], '"')
+	rec.Body = bytes.NewBufferString(b[:i] + f(b[i:j]) + b[j:])
+	return true
+}
+
+func equalCounts(a, b map[string]uint64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
