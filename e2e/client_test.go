@@ -21,25 +21,30 @@ import (
 	"github.com/microsoftgraph/msgraph-sdk-go/models/odataerrors"
 )
 
-// staticToken is an azcore.TokenCredential that hands out one access token:
-// the smallest credential an app with a meetd token can write. It counts
-// calls so a test can see whether the SDK asked for the token at all.
-type staticToken struct {
-	token string
+// staticToken is the README's credential: an azcore.TokenCredential that
+// hands the SDK a token minted by `meetd token`.
+type staticToken string
+
+func (t staticToken) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	return azcore.AccessToken{Token: string(t), ExpiresOn: time.Now().Add(time.Hour)}, nil
+}
+
+// countingToken is a staticToken that counts how often the SDK asks for it.
+type countingToken struct {
+	staticToken
 	calls atomic.Int32
 }
 
-func (c *staticToken) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
+func (c *countingToken) GetToken(ctx context.Context, o policy.TokenRequestOptions) (azcore.AccessToken, error) {
 	c.calls.Add(1)
-	return azcore.AccessToken{Token: c.token, ExpiresOn: time.Now().Add(time.Hour)}, nil
+	return c.staticToken.GetToken(ctx, o)
 }
 
 // connect is the README's recipe, unchanged: an app's own Graph client,
 // pointed at meetd.
 func connect(tb testing.TB, s *server, token string) *msgraphsdk.GraphServiceClient {
 	tb.Helper()
-	cred := &staticToken{token: token}
-	client, err := msgraphsdk.NewGraphServiceClientWithCredentialsAndHosts(cred, nil, []string{"127.0.0.1"})
+	client, err := msgraphsdk.NewGraphServiceClientWithCredentialsAndHosts(staticToken(token), nil, []string{"127.0.0.1"})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -53,7 +58,7 @@ func connect(tb testing.TB, s *server, token string) *msgraphsdk.GraphServiceCli
 func connectObserved(tb testing.TB, s *server, token string) (*msgraphsdk.GraphServiceClient, *recorder) {
 	tb.Helper()
 	auth, err := msgraphauth.NewAzureIdentityAuthenticationProviderWithScopesAndValidHosts(
-		&staticToken{token: token}, []string{"https://graph.microsoft.com/.default"}, []string{"127.0.0.1"})
+		staticToken(token), []string{"https://graph.microsoft.com/.default"}, []string{"127.0.0.1"})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -37,8 +37,9 @@ func TestCreateOrGetDelegated(t *testing.T) {
 	tenant, alice, bob := newID(), newID(), newID()
 	client := connect(t, s, s.userToken(t, tenant, alice, "alice@contoso.com"))
 
-	// An offset and 7 fractional digits, as a .NET or JS caller might send.
-	start := time.Date(2030, 3, 4, 14, 30, 34, 244491500, time.FixedZone("PDT", -7*3600))
+	// A local offset, as a caller in California sends it. Whole seconds: the
+	// SDK's JSON writer formats times with time.RFC3339 and drops fractions.
+	start := time.Date(2030, 3, 4, 14, 30, 34, 0, time.FixedZone("PDT", -7*3600))
 	end := start.Add(90 * time.Minute)
 	first, err := client.Me().OnlineMeetings().CreateOrGet().Post(ctx,
 		createOrGetBody("crm-42", "Quarterly review", start, end, attendee(bob, "bob@contoso.com", models.ATTENDEE_ONLINEMEETINGROLE)), nil)
@@ -166,4 +167,23 @@ func TestCreateOrGetApplication(t *testing.T) {
 			createOrGetBody("app-3", "", time.Time{}, time.Time{}), nil)
 		wantGraphError(t, err, http.StatusBadRequest, "BadRequest", "/me request is only valid with delegated authentication flow.")
 	})
+}
+
+// Checklist 11, 12: a time stored with 7 fractional digits (sent by a caller
+// that keeps them, here raw HTTP) comes back to the SDK to the 100 ns.
+func TestFractionalSecondsReachTheSDK(t *testing.T) {
+	s := sharedServer(t)
+	tenant, alice := newID(), newID()
+	token := s.userToken(t, tenant, alice, "alice@contoso.com")
+	status, body := rawJSON(t, http.MethodPost, s.URL+"/v1.0/me/onlineMeetings/createOrGet", token,
+		`{"externalId":"fractions","startDateTime":"2019-07-12T14:30:34.2444915-07:00"}`)
+	if status != http.StatusCreated {
+		t.Fatalf("raw createOrGet: got %d %s, want 201", status, body)
+	}
+	m, err := connect(t, s, token).Me().OnlineMeetings().CreateOrGet().Post(context.Background(),
+		createOrGetBody("fractions", "", time.Time{}, time.Time{}), nil)
+	must(t, "createOrGet through the SDK", err)
+	start := time.Date(2019, 7, 12, 21, 30, 34, 244491500, time.UTC)
+	wantTime(t, "startDateTime", m.GetStartDateTime(), start)
+	wantTime(t, "endDateTime", m.GetEndDateTime(), start.Add(time.Hour))
 }

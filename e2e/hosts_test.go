@@ -14,7 +14,7 @@ import (
 // sends none, and meetd's 401 says so in Graph's words.
 func TestClientWithoutAllowedHostSendsNoToken(t *testing.T) {
 	s := sharedServer(t)
-	cred := &staticToken{token: s.userToken(t, newID(), newID(), "alice@contoso.com")}
+	cred := &countingToken{staticToken: staticToken(s.userToken(t, newID(), newID(), "alice@contoso.com"))}
 	client, err := msgraphsdk.NewGraphServiceClientWithCredentials(cred, nil)
 	if err != nil {
 		t.Fatal(err)
