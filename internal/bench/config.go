@@ -12,7 +12,6 @@ package bench
 
 import (
 	"fmt"
-	"net/http"
 	"time"
 )
 
@@ -76,9 +75,11 @@ type Config struct {
 	Progress      ProgressFunc
 	ProgressEvery time.Duration
 
-	// Client sends the requests; when nil, Run makes one keep-alive
-	// transport with an idle connection for every worker.
-	Client *http.Client
+	// NetHTTP sends with net/http's client (one keep-alive transport, an
+	// idle connection for every worker) instead of the tool's own HTTP/1.1
+	// connections, one per worker, which cost the shared CPU less (see
+	// conn). https:// URLs always use net/http.
+	NetHTTP bool
 }
 
 // ProgressFunc receives a snapshot of a running measurement.
@@ -118,20 +119,4 @@ func (c *Config) check() error {
 		return fmt.Errorf("bench: unknown workload %q (create, get or mixed)", c.Workload)
 	}
 	return nil
-}
-
-// newClient returns a client whose one transport keeps a connection per
-// worker alive: without enough idle slots, connections would be closed and
-// reopened under load and the run would measure TCP set-up.
-func newClient(concurrency int, timeout time.Duration) *http.Client {
-	return &http.Client{
-		Timeout: timeout,
-		Transport: &http.Transport{
-			MaxIdleConns:        concurrency,
-			MaxIdleConnsPerHost: concurrency,
-			IdleConnTimeout:     90 * time.Second,
-			DisableCompression:  true,
-			ForceAttemptHTTP2:   false,
-		},
-	}
 }

@@ -24,18 +24,15 @@ const (
 	bodyAfter  = `","participants":{"attendees":[{"identity":{"user":{"id":"1f35f2e6-9cab-44ad-8d5a-b74c14720000"}},"upn":"test1@contoso.com"}]}}`
 )
 
-var jsonType = []string{"application/json"}
-
 // runner holds one run's shared state.
 type runner struct {
-	cfg    Config
-	client *http.Client
-	url    string
-	auth   []string
-	before []byte   // the body up to the key, opening quote and prefix included
-	ids    [][]byte // hot key i → the id its create returned
-	fresh  atomic.Uint64
-	seed   maphash.Seed
+	cfg     Config
+	url     string
+	workers []*worker
+	before  []byte   // the body up to the key, opening quote and prefix included
+	ids     [][]byte // hot key i → the id its create returned
+	fresh   atomic.Uint64
+	seed    maphash.Seed
 }
 
 // Run drives cfg's workload and returns what it measured. It returns an
@@ -65,20 +62,32 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	snd, err := newSenders(&cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer snd.close()
 	r := &runner{
 		cfg:    cfg,
-		client: cfg.Client,
 		url:    strings.TrimSuffix(cfg.URL, "/") + cfg.Path,
 		before: append([]byte(bodyBefore), prefix[:len(prefix)-1]...),
 		seed:   maphash.MakeSeed(),
 	}
-	if r.client == nil {
-		r.client = newClient(cfg.Concurrency, cfg.Timeout)
+	// The same workers, and so the same connections, serve the preflight,
+	// the warm-up and the measured phase.
+	seed := uint64(time.Now().UnixNano())
+	for i := range cfg.Concurrency {
+		r.workers = append(r.workers, &worker{s: snd.new(), rng: mrand.New(mrand.NewPCG(uint64(i), seed)), tally: newTally()})
 	}
-	if cfg.Token != "" {
-		r.auth = []string{"Bearer " + cfg.Token}
+	stopAll := func() {
+		for _, w := range r.workers {
+			w.s.stop()
+		}
 	}
-	if err := r.preflight(ctx); err != nil {
+	defer stopAll()
+	defer context.AfterFunc(ctx, stopAll)()
+
+	if err := r.preflight(ctx, r.workers[0]); err != nil {
 		return nil, err
 	}
 	if cfg.Workload != Create {
@@ -90,42 +99,20 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 }
 
 // send posts the body for key (the part after the prefix) and reads the
-// whole answer into buf.
-func (r *runner) send(ctx context.Context, key []byte, buf *bytes.Buffer) answer {
-	// A fresh body each time: the transport may still hold the previous
-	// one for a moment after the answer arrived.
-	body := make([]byte, 0, len(r.before)+len(key)+len(bodyAfter))
-	body = append(append(append(body, r.before...), key...), bodyAfter...)
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.url, bytes.NewReader(body))
-	if err != nil {
-		return answer{err: err}
-	}
-	req.Header = http.Header{"Content-Type": jsonType}
-	if r.auth != nil {
-		req.Header["Authorization"] = r.auth
-	}
-	res, err := r.client.Do(req)
-	if err != nil {
-		return answer{err: err}
-	}
-	buf.Reset()
-	_, err = buf.ReadFrom(res.Body)
-	res.Body.Close()
-	if err != nil {
-		return answer{status: res.StatusCode, err: err}
-	}
-	return answer{status: res.StatusCode, body: buf.Bytes()}
+// whole answer into w's buffer.
+func (r *runner) send(ctx context.Context, w *worker, key []byte) answer {
+	w.body = append(append(append(w.body[:0], r.before...), key...), bodyAfter...)
+	return w.s.send(ctx, w.body, &w.buf)
 }
 
 // preflight sends one create and retries for a few seconds while the
 // answer is one that may change (a policy just granted and not yet seen,
 // a server still starting), so a misconfigured run fails at once with the
 // server's own words instead of after a flood of errors.
-func (r *runner) preflight(ctx context.Context) error {
-	var buf bytes.Buffer
+func (r *runner) preflight(ctx context.Context, w *worker) error {
 	deadline := time.Now().Add(r.cfg.PreflightWait)
 	for {
-		a := r.send(ctx, []byte("-preflight"), &buf)
+		a := r.send(ctx, w, []byte("-preflight"))
 		exp := expectation{status: http.StatusCreated}
 		if a.status == http.StatusOK {
 			exp.status = http.StatusOK // kept from an earlier run with this prefix
@@ -159,17 +146,15 @@ func (r *runner) warmUp(ctx context.Context) error {
 		r.report(Progress{Phase: "warm-up", Elapsed: elapsed, Requests: uint64(done.Load())})
 	})
 	var wg sync.WaitGroup
-	for range min(r.cfg.Concurrency, n) {
+	for _, w := range r.workers[:min(len(r.workers), n)] {
 		wg.Go(func() {
-			var buf bytes.Buffer
-			var key []byte
 			for ctx.Err() == nil {
 				i := int(next.Add(1) - 1)
 				if i >= n {
 					return
 				}
-				key = strconv.AppendInt(append(key[:0], "-k-"...), int64(i), 10)
-				a := r.send(ctx, key, &buf)
+				w.key = strconv.AppendInt(append(w.key[:0], "-k-"...), int64(i), 10)
+				a := r.send(ctx, w, w.key)
 				exp := expectation{status: http.StatusCreated}
 				if a.status == http.StatusOK {
 					exp.status = http.StatusOK // kept from an earlier run with this prefix
@@ -241,112 +226,4 @@ func (r *runner) report(p Progress) {
 	if r.cfg.Progress != nil {
 		r.cfg.Progress(p)
 	}
-}
-
-// next picks a worker's next request: the key (after the prefix), what the
-// answer must be, and whether it is a create whose id must be new.
-func (r *runner) next(w *worker) (key []byte, exp expectation, create bool) {
-	get := r.cfg.Workload == Get || r.cfg.Workload == Mixed && w.rng.Float64() < r.cfg.GetRatio
-	if get {
-		i := w.rng.IntN(r.cfg.Keys)
-		w.key = strconv.AppendInt(append(w.key[:0], "-k-"...), int64(i), 10)
-		exp = expectation{status: http.StatusOK, id: r.ids[i]}
-	} else {
-		w.key = strconv.AppendUint(append(w.key[:0], "-c-"...), r.fresh.Add(1), 10)
-		exp = expectation{status: http.StatusCreated}
-	}
-	if r.cfg.NoVerify {
-		exp = expectation{}
-	}
-	return w.key, exp, !get
-}
-
-// worker is one connection's loop and what it counted. The progress line
-// reads the counts while the worker runs, hence the lock.
-type worker struct {
-	rng *mrand.Rand
-	key []byte
-	buf bytes.Buffer
-	mu  sync.Mutex
-	tally
-}
-
-// work sends requests until the run's bound is reached. In closed loop a
-// request's latency is its service time; in open loop, request i is due at
-// start + i/Rate and its latency runs from then, so time spent waiting for
-// a free worker behind a slow answer counts.
-func (r *runner) work(ctx context.Context, w *worker, start time.Time, issued *atomic.Int64) {
-	end := start.Add(r.cfg.Duration)
-	for ctx.Err() == nil {
-		i := issued.Add(1) - 1
-		if r.cfg.Requests > 0 && i >= int64(r.cfg.Requests) {
-			return
-		}
-		var t0 time.Time
-		if r.cfg.Rate > 0 {
-			t0 = start.Add(time.Duration(float64(i) * float64(time.Second) / r.cfg.Rate))
-			if d := time.Until(t0); d > 0 {
-				time.Sleep(d)
-			}
-		} else {
-			t0 = time.Now()
-		}
-		if r.cfg.Duration > 0 && !t0.Before(end) {
-			return
-		}
-		key, exp, create := r.next(w)
-		a := r.send(ctx, key, &w.buf)
-		latency := time.Since(t0)
-		if a.err != nil && ctx.Err() != nil {
-			return // interrupted by the user, not failed by the server
-		}
-		kind, msg := check(a, exp)
-		var idHash uint64
-		newID := kind == "" && create && !r.cfg.NoVerify
-		if newID {
-			id, _ := topLevelID(a.body)
-			idHash = maphash.Bytes(r.seed, id)
-		}
-		w.mu.Lock()
-		w.add(a.status, latency, kind, msg, newID, idHash)
-		w.mu.Unlock()
-	}
-}
-
-// measure runs the measured phase and sums up the workers' tallies.
-func (r *runner) measure(ctx context.Context) *Result {
-	workers := make([]*worker, r.cfg.Concurrency)
-	for i := range workers {
-		workers[i] = &worker{rng: mrand.New(mrand.NewPCG(uint64(i), uint64(time.Now().UnixNano()))), tally: newTally()}
-	}
-	var issued atomic.Int64
-	snap := newTally()
-	var lastOK uint64
-	var lastAt time.Duration
-	stop := r.ticker(func(elapsed time.Duration) {
-		snap.reset()
-		for _, w := range workers {
-			w.mu.Lock()
-			snap.merge(&w.tally, false)
-			w.mu.Unlock()
-		}
-		rps := float64(snap.ok-lastOK) / (elapsed - lastAt).Seconds()
-		lastOK, lastAt = snap.ok, elapsed
-		r.report(Progress{Phase: "run", Elapsed: elapsed, Requests: snap.requests, RPS: rps, P99: snap.hist.Percentile(99), Errors: snap.errors()})
-	})
-	start := time.Now()
-	var wg sync.WaitGroup
-	for _, w := range workers {
-		wg.Go(func() { r.work(ctx, w, start, &issued) })
-	}
-	wg.Wait()
-	elapsed := time.Since(start)
-	stop()
-
-	total := newTally()
-	for _, w := range workers {
-		total.merge(&w.tally, true)
-	}
-	total.findDuplicates()
-	return r.result(total, elapsed, ctx.Err() != nil)
 }

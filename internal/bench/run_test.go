@@ -38,6 +38,7 @@ func TestRunCountsCorrectAnswers(t *testing.T) {
 		{"get", bench.Config{Workload: bench.Get, Keys: 20, Requests: 300}, map[string]uint64{"200": 300}},
 		{"mixed", bench.Config{Workload: bench.Mixed, Keys: 20, GetRatio: 0.5, Requests: 300}, nil},
 		{"open loop", bench.Config{Workload: bench.Create, Rate: 400, Duration: 250 * time.Millisecond}, map[string]uint64{"201": 100}},
+		{"net/http client", bench.Config{Workload: bench.Mixed, Keys: 20, GetRatio: 0.5, Requests: 300, NetHTTP: true}, nil},
 		{"app token", bench.Config{Workload: bench.Get, Keys: 10, Requests: 100, Path: "/v1.0/users/" + alice + "/onlineMeetings/createOrGet"}, map[string]uint64{"200": 100}},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -1,0 +1,104 @@
+package bench
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+// conn reads every framing Go's server uses, and survives the server
+// closing connections, as net/http's client would.
+func TestConnFraming(t *testing.T) {
+	const long = 3000
+	for _, c := range []struct {
+		name    string
+		handler http.HandlerFunc
+		status  int
+		body    string
+	}{
+		{"content length", func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(201)
+			io.WriteString(w, `{"id":"a"}`)
+		}, 201, `{"id":"a"}`},
+		{"chunked", func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(200)
+			for range long / 100 {
+				io.WriteString(w, strings.Repeat("x", 100))
+				w.(http.Flusher).Flush()
+			}
+		}, 200, strings.Repeat("x", long)},
+		{"no body", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(204) }, 204, ""},
+		{"connection close", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Connection", "close")
+			w.WriteHeader(400)
+			io.WriteString(w, "bad")
+		}, 400, "bad"},
+		{"echo", func(w http.ResponseWriter, r *http.Request) {
+			if r.Header.Get("Content-Type") != "application/json" || r.Header.Get("Authorization") != "Bearer t" {
+				w.WriteHeader(400)
+			}
+			io.Copy(w, r.Body)
+		}, 200, `{"externalId":"x"}`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			hs := httptest.NewServer(c.handler)
+			defer hs.Close()
+			s, err := newSenders(&Config{URL: hs.URL, Path: "/p", Token: "t", Timeout: 5 * time.Second})
+			if err != nil {
+				t.Fatal(err)
+			}
+			snd := s.new()
+			defer snd.stop()
+			var buf bytes.Buffer
+			for i := range 3 { // the same connection again, or a new one
+				a := snd.send(t.Context(), []byte(`{"externalId":"x"}`), &buf)
+				if a.err != nil || a.status != c.status || string(a.body) != c.body {
+					t.Fatalf("request %d: got %d %.40q %v, want %d %.40q", i, a.status, a.body, a.err, c.status, c.body)
+				}
+			}
+		})
+	}
+}
+
+// A connection the server dropped while idle is redialled, not failed.
+func TestConnRedialsStale(t *testing.T) {
+	hs := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(201) }))
+	hs.Config.IdleTimeout = 20 * time.Millisecond
+	hs.Start()
+	defer hs.Close()
+	s, err := newSenders(&Config{URL: hs.URL, Path: "/", Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	snd := s.new()
+	defer snd.stop()
+	var buf bytes.Buffer
+	for i := range 3 {
+		if a := snd.send(t.Context(), []byte("{}"), &buf); a.err != nil || a.status != 201 {
+			t.Fatalf("request %d: got %d %v, want 201", i, a.status, a.err)
+		}
+		time.Sleep(60 * time.Millisecond)
+	}
+}
+
+// A server that answers nonsense is an error, not a hang or a success.
+func TestConnRejectsGarbage(t *testing.T) {
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, brw, _ := w.(http.Hijacker).Hijack()
+		brw.WriteString("SMTP ready\r\n\r\n")
+		brw.Flush()
+		c.Close()
+	}))
+	defer hs.Close()
+	s, _ := newSenders(&Config{URL: hs.URL, Path: "/", Timeout: 5 * time.Second})
+	snd := s.new()
+	defer snd.stop()
+	var buf bytes.Buffer
+	if a := snd.send(t.Context(), []byte("{}"), &buf); a.err == nil {
+		t.Fatalf("got %d with no error, want a protocol error", a.status)
+	}
+}
