@@ -13,8 +13,8 @@ import (
 // read or written, never the whole table.
 //
 // It is coherent because one process writes meetings to a data folder and
-// every write passes through the writer, which updates the cache after its
-// commit. A reader that missed fills the cache only if no write touched the
+// every write passes through the writer, which updates the cache once the
+// write is durable. A reader that missed fills the cache only if no write touched the
 // meeting since it started to read (stamps), so a slow read can never put
 // back a meeting that an update or a delete has just replaced.
 type cache struct {

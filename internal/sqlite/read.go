@@ -12,7 +12,7 @@ import (
 )
 
 // meetingColumns are what scanMeeting reads, in order.
-const meetingColumns = "id, tenant_id, organizer_id, external_id, thread_id, join_meeting_id, vtc_id, created_by, version, data, deleted_at IS NOT NULL"
+const meetingColumns = "id, tenant_id, organizer_id, external_id, thread_id, join_meeting_id, vtc_id, created_by, version, data, deleted_at IS NOT NULL, seq"
 
 // readStmts are the read connections' statements, prepared once: the pool
 // prepares each on a connection the first time it runs there, then reuses it.
@@ -67,14 +67,30 @@ func (r *readStmts) close() {
 type scanner interface{ Scan(dest ...any) error }
 
 // scanMeeting reads one row of meetingColumns.
-func scanMeeting(row scanner) (m *meetd.Meeting, deleted bool, err error) {
+func scanMeeting(row scanner) (m *meetd.Meeting, deleted bool, seq int64, err error) {
 	m = new(meetd.Meeting)
 	var data []byte
 	if err := row.Scan(&m.ID, &m.TenantID, &m.OrganizerID, &m.ExternalID, &m.ThreadID, &m.JoinMeetingID,
-		&m.VideoTeleconferenceID, &m.CreatedBy, &m.Version, &data, &deleted); err != nil {
-		return nil, false, err
+		&m.VideoTeleconferenceID, &m.CreatedBy, &m.Version, &data, &deleted, &seq); err != nil {
+		return nil, false, 0, err
 	}
 	if err := decodeData(m, data); err != nil {
+		return nil, false, 0, err
+	}
+	return m, deleted, seq, nil
+}
+
+// readOne reads the meeting a single-row statement finds, once it is
+// durable (durable.go).
+func (s *Store) readOne(ctx context.Context, stmt *sql.Stmt, args ...any) (*meetd.Meeting, bool, error) {
+	m, deleted, seq, err := scanMeeting(stmt.QueryRowContext(ctx, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, meetingNotFound()
+	}
+	if err != nil {
+		return nil, false, mapErr(err, "read meeting")
+	}
+	if err := s.w.syncer.wait(ctx, seq); err != nil {
 		return nil, false, err
 	}
 	return m, deleted, nil
@@ -92,12 +108,13 @@ func (s *Store) MeetingByKey(ctx context.Context, k meetd.Key) (*meetd.Meeting, 
 	if m != nil {
 		return m, nil
 	}
-	m, _, err := scanMeeting(s.reads.byKey.QueryRowContext(ctx, k.TenantID, k.OrganizerID, k.ExternalID))
-	if errors.Is(err, sql.ErrNoRows) {
+	s.keys.load(s.rdb)
+	if s.keys.absent(k) {
 		return nil, meetingNotFound()
 	}
+	m, _, err := s.readOne(ctx, s.reads.byKey, k.TenantID, k.OrganizerID, k.ExternalID)
 	if err != nil {
-		return nil, mapErr(err, "read meeting")
+		return nil, err
 	}
 	s.cache.fill(m, t)
 	return m, nil
@@ -117,12 +134,9 @@ func (s *Store) Meeting(ctx context.Context, tenantID, id string) (*meetd.Meetin
 	if !ok {
 		return nil, meetingNotFound()
 	}
-	m, _, err := scanMeeting(s.reads.byID.QueryRowContext(ctx, thread, id, tenantID))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, meetingNotFound()
-	}
+	m, _, err := s.readOne(ctx, s.reads.byID, thread, id, tenantID)
 	if err != nil {
-		return nil, mapErr(err, "read meeting")
+		return nil, err
 	}
 	s.cache.fill(m, t)
 	return m, nil
@@ -131,14 +145,7 @@ func (s *Store) Meeting(ctx context.Context, tenantID, id string) (*meetd.Meetin
 // MeetingByThread returns the meeting with the thread id in any tenant,
 // deleted or not.
 func (s *Store) MeetingByThread(ctx context.Context, threadID string) (*meetd.Meeting, bool, error) {
-	m, deleted, err := scanMeeting(s.reads.byThread.QueryRowContext(ctx, threadID))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, false, meetingNotFound()
-	}
-	if err != nil {
-		return nil, false, mapErr(err, "read meeting")
-	}
-	return m, deleted, nil
+	return s.readOne(ctx, s.reads.byThread, threadID)
 }
 
 // findShape says which Filter fields are set; each shape has its statement.
@@ -167,15 +174,20 @@ func (s *Store) FindMeetings(ctx context.Context, tenantID string, f meetd.Filte
 	}
 	defer rows.Close()
 	ms := []*meetd.Meeting{}
+	var newest int64
 	for rows.Next() {
-		m, _, err := scanMeeting(rows)
+		m, _, seq, err := scanMeeting(rows)
 		if err != nil {
 			return nil, mapErr(err, "find meetings")
 		}
 		ms = append(ms, m)
+		newest = max(newest, seq)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, mapErr(err, "find meetings")
+	}
+	if err := s.w.syncer.wait(ctx, newest); err != nil {
+		return nil, err
 	}
 	return ms, nil
 }

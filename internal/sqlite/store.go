@@ -28,13 +28,14 @@ var _ meetd.Store = (*Store)(nil)
 
 // Options tune a Store. The zero value is safe for production use.
 type Options struct {
-	// Synchronous is how hard a commit pushes to the disk: "full" (the
-	// default) or "normal". With "full", a meeting is on the disk before
-	// its create returns (fsync on every commit): nothing answered is lost,
-	// even on power loss. With "normal", commits are not synced (the WAL
-	// is synced at checkpoints): the database stays consistent and nothing
-	// is lost if meetd crashes or is killed, but a power loss or OS crash
-	// can lose the last commits, which clients were already told about.
+	// Synchronous is how hard a write pushes to the disk: "full" (the
+	// default) or "normal". With "full", a write is on stable storage
+	// before it returns (the WAL is fsynced after each group commit,
+	// durable.go): nothing answered is lost, even on power loss. With
+	// "normal", nothing is fsynced until a checkpoint: the database stays
+	// consistent and nothing is lost if meetd crashes or is killed, but a
+	// power loss or OS crash can lose the last writes, which clients were
+	// already told about.
 	Synchronous string
 	// BusyTimeout is how long a statement waits for another process's lock
 	// (the policy command writing) before failing with EUNAVAILABLE.
@@ -46,6 +47,10 @@ type Options struct {
 	// CacheBytes bounds the memory the cached meetings take, estimated;
 	// 0 means DefaultCacheBytes and a negative value turns the cache off.
 	CacheBytes int
+	// KeyFilterBytes is the memory of the filter that answers a look-up of
+	// a new createOrGet key without reading the database (keyfilter.go);
+	// 0 means DefaultKeyFilterBytes and a negative value turns it off.
+	KeyFilterBytes int
 	// ReadConns is the number of read connections; 0 means
 	// max(4, GOMAXPROCS).
 	ReadConns int
@@ -56,8 +61,9 @@ type Options struct {
 // Cache defaults: with 1 million meetings stored the server stays well
 // under 100 MB of memory.
 const (
-	DefaultCacheSize  = 64 << 10
-	DefaultCacheBytes = 24 << 20
+	DefaultCacheSize      = 64 << 10
+	DefaultCacheBytes     = 24 << 20
+	DefaultKeyFilterBytes = 4 << 20
 )
 
 // Store is meetd.Store on SQLite. Meetings it returns are shared with its
@@ -68,6 +74,7 @@ type Store struct {
 	rdb   *sql.DB // read-only connections
 	w     *writer
 	cache *cache
+	keys  *keyFilter
 	reads *readStmts
 
 	closeOnce sync.Once
@@ -104,11 +111,15 @@ func Open(path string, opts Options) (*Store, error) {
 		cacheBytes = DefaultCacheBytes
 	}
 
-	s := &Store{cache: newCache(cacheSize, cacheBytes)}
+	filterBytes := opts.KeyFilterBytes
+	if filterBytes == 0 {
+		filterBytes = DefaultKeyFilterBytes
+	}
+	s := &Store{cache: newCache(cacheSize, cacheBytes), keys: newKeyFilter(filterBytes)}
 	ctx := context.Background()
 	busyMS := strconv.FormatInt(busy.Milliseconds(), 10)
 	// The writer never checkpoints itself: the checkpointer does, beside it.
-	writePragmas := []string{"busy_timeout(" + busyMS + ")", "journal_mode(WAL)", "synchronous(" + syncMode + ")",
+	writePragmas := []string{"busy_timeout(" + busyMS + ")", "journal_mode(WAL)", "synchronous(NORMAL)",
 		"journal_size_limit(" + strconv.Itoa(checkpointBytes) + ")", "temp_store(MEMORY)"}
 	s.wdb, err = sql.Open("sqlite", dsn(path, append(writePragmas, "wal_autocheckpoint(0)", "cache_size(-8000)")...))
 	if err != nil {
@@ -133,6 +144,16 @@ func Open(path string, opts Options) (*Store, error) {
 	if err := migrate(ctx, conn); err != nil {
 		return fail("migrate", err)
 	}
+	fsync := syncMode == "FULL"
+	if fsync {
+		if err := syncFiles(path); err != nil {
+			return fail("sync", err)
+		}
+	}
+	var lastSeq int64
+	if err := conn.QueryRowContext(ctx, "SELECT coalesce(max(seq), 0) FROM meetings").Scan(&lastSeq); err != nil {
+		return fail("read", err)
+	}
 	ws, err := prepareWrites(ctx, conn)
 	if err != nil {
 		return fail("prepare", err)
@@ -152,7 +173,7 @@ func Open(path string, opts Options) (*Store, error) {
 		return fail("open", err)
 	}
 	cdb.SetMaxOpenConns(1)
-	s.w = newWriter(conn, ws, maxBatch, newCheckpointer(cdb, path))
+	s.w = newWriter(conn, ws, maxBatch, newCheckpointer(cdb, path), newSyncer(path, fsync, lastSeq))
 	return s, nil
 }
 
@@ -187,6 +208,7 @@ func (s *Store) Ping(ctx context.Context) error {
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		s.w.close()
+		s.keys.close()
 		s.reads.close()
 		s.w.stmts.close()
 		err := s.w.cp.close()

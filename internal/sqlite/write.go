@@ -73,7 +73,11 @@ func (tx *wtx) insert(m *meetd.Meeting, data string) (bool, error) {
 		return false, err
 	}
 	n, err := res.RowsAffected()
-	return n == 1, err
+	if err != nil || n != 1 {
+		return false, err
+	}
+	tx.seq, err = res.LastInsertId()
+	return true, err
 }
 
 // CreateOrGetMeeting stores m unless a live meeting has its key, and returns
@@ -105,7 +109,7 @@ func (s *Store) CreateOrGetMeeting(ctx context.Context, m *meetd.Meeting) (*meet
 			return nil
 		}
 		k := m.Key()
-		stored, _, err := scanMeeting(tx.writeStmts.byKey.QueryRowContext(tx.ctx, k.TenantID, k.OrganizerID, k.ExternalID))
+		stored, _, _, err := scanMeeting(tx.writeStmts.byKey.QueryRowContext(tx.ctx, k.TenantID, k.OrganizerID, k.ExternalID))
 		if errors.Is(err, sql.ErrNoRows) {
 			return conflict()
 		}
@@ -114,7 +118,10 @@ func (s *Store) CreateOrGetMeeting(ctx context.Context, m *meetd.Meeting) (*meet
 		}
 		got = stored
 		return nil
-	}, func() { s.cache.put(got) })
+	}, func() {
+		s.keys.add(got.Key())
+		s.cache.put(got)
+	})
 	if err != nil {
 		return nil, false, err
 	}

@@ -13,31 +13,35 @@ import (
 
 // writer is the store's one writing goroutine. It does group commit:
 // callers queue operations; the writer takes everything queued (up to
-// maxBatch), runs it in one IMMEDIATE transaction, commits once (one fsync
-// for the whole batch), and only then answers each caller. Under load the
-// cost of a durable commit is shared by every request waiting for it.
+// maxBatch) and runs it in one IMMEDIATE transaction. The batch then goes to
+// the syncer (durable.go), which makes it durable with one fsync, possibly
+// shared with the batches committed meanwhile, and only then answers each
+// caller. The writer does not wait for the disk: while one batch is being
+// synced the next one is being written.
 type writer struct {
 	conn     *sql.Conn
 	stmts    *writeStmts
 	cp       *checkpointer
 	ops      chan *op
 	maxBatch int
+	syncer   *syncer
 
 	nBatches, nOps atomic.Int64 // counted for tests and benchmarks
 
 	mu     sync.RWMutex // held for reading while sending on ops
 	closed bool
-	done   chan struct{} // closed when the loop has answered every op
 }
 
 // op is one queued write. run executes inside the batch's transaction and
 // returns its caller's answer: a *meetd.Error (not found, conflict) is that
 // caller's alone and the batch goes on; any other error aborts the batch.
-// commit runs after the batch committed and run returned nil (the cache is
-// updated there, so it never shows an uncommitted write).
+// An op that inserts a meeting sets seq to its row's seq. commit runs once
+// the batch is durable and run returned nil: the cache is updated there, so
+// it never shows a write that a power cut could undo.
 type op struct {
 	run    func(tx *wtx) error
 	commit func()
+	seq    int64
 	err    error
 	done   chan struct{}
 }
@@ -47,19 +51,24 @@ type op struct {
 type wtx struct {
 	ctx  context.Context
 	conn *sql.Conn
+	seq  int64 // the seq of the meeting the op inserted, if any
 	*writeStmts
 }
 
-func newWriter(conn *sql.Conn, stmts *writeStmts, maxBatch int, cp *checkpointer) *writer {
-	w := &writer{conn: conn, stmts: stmts, cp: cp, ops: make(chan *op, 4*maxBatch), maxBatch: maxBatch, done: make(chan struct{})}
+func newWriter(conn *sql.Conn, stmts *writeStmts, maxBatch int, cp *checkpointer, s *syncer) *writer {
+	w := &writer{conn: conn, stmts: stmts, cp: cp, ops: make(chan *op, 4*maxBatch), maxBatch: maxBatch, syncer: s}
 	go w.loop()
+	go s.loop()
 	return w
 }
 
-// do queues a write and waits until it is committed or has failed. Once
+// do queues a write and waits until it is durable or has failed. Once
 // queued it runs even if ctx ends: the caller may go, the write is not
 // half done.
 func (w *writer) do(ctx context.Context, run func(tx *wtx) error, commit func()) error {
+	if err := w.syncer.broken(); err != nil {
+		return err
+	}
 	o := &op{run: run, commit: commit, done: make(chan struct{})}
 	w.mu.RLock()
 	if w.closed {
@@ -77,7 +86,8 @@ func (w *writer) do(ctx context.Context, run func(tx *wtx) error, commit func())
 	return o.err
 }
 
-// close stops taking writes, finishes the queued ones and waits for them.
+// close stops taking writes, finishes the queued ones and waits until they
+// are durable and answered.
 func (w *writer) close() {
 	w.mu.Lock()
 	if !w.closed {
@@ -85,14 +95,14 @@ func (w *writer) close() {
 		close(w.ops)
 	}
 	w.mu.Unlock()
-	<-w.done
+	<-w.syncer.done
 }
 
 func (w *writer) loop() {
-	defer close(w.done)
-	batch := make([]*op, 0, w.maxBatch)
+	defer close(w.syncer.batches)
 	for o := range w.ops {
-		batch = append(batch[:0], o)
+		batch := make([]*op, 1, 16)
+		batch[0] = o
 		// Let the goroutines that are ready to queue a write do so before
 		// taking the batch: a few more writes share this commit's pages.
 		runtime.Gosched()
@@ -111,11 +121,11 @@ func (w *writer) loop() {
 		w.nBatches.Add(1)
 		w.nOps.Add(int64(len(batch)))
 		w.run(batch)
-		clear(batch) // let answered ops be collected
 	}
 }
 
-// run commits a batch and answers its ops.
+// run commits a batch and hands it to the syncer, or answers its ops with
+// the error that stopped it.
 func (w *writer) run(batch []*op) {
 	opFailed, err := w.commit(batch)
 	if err != nil && opFailed && len(batch) > 1 {
@@ -126,14 +136,14 @@ func (w *writer) run(batch []*op) {
 		}
 		return
 	}
-	for _, o := range batch {
-		if err != nil {
+	if err != nil {
+		for _, o := range batch {
 			o.err = err
-		} else if o.err == nil && o.commit != nil {
-			o.commit()
+			close(o.done)
 		}
-		close(o.done)
+		return
 	}
+	w.syncer.batches <- batch
 }
 
 // commit runs the batch in one transaction. It returns nil when the batch
@@ -146,7 +156,9 @@ func (w *writer) commit(batch []*op) (opFailed bool, err error) {
 	}
 	tx := &wtx{ctx: ctx, conn: w.conn, writeStmts: w.stmts}
 	for _, o := range batch {
+		tx.seq = 0
 		o.err = o.run(tx)
+		o.seq = tx.seq
 		var me *meetd.Error
 		if o.err != nil && !errors.As(o.err, &me) {
 			w.rollback()
