@@ -40,6 +40,9 @@ type syncer struct {
 	failure    atomic.Pointer[error]
 
 	wal os.FileInfo // the WAL file last synced, to notice a new one
+
+	syncWALFunc func() error // syncWAL; tests hold it back
+	nSyncs      atomic.Int64
 }
 
 func newSyncer(path string, fsync bool, durableSeq int64) *syncer {
@@ -52,6 +55,7 @@ func newSyncer(path string, fsync bool, durableSeq int64) *syncer {
 		failed:   make(chan struct{}),
 	}
 	s.durableSeq.Store(durableSeq)
+	s.syncWALFunc = s.syncWAL
 	return s
 }
 
@@ -73,7 +77,8 @@ func (s *syncer) loop() {
 		}
 		err := s.broken()
 		if err == nil && s.fsync {
-			if err = s.syncWAL(); err != nil {
+			s.nSyncs.Add(1)
+			if err = s.syncWALFunc(); err != nil {
 				s.fail(err)
 				err = s.broken()
 			}

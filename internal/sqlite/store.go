@@ -84,7 +84,7 @@ type Store struct {
 // Open opens (creating it if needed) the database file at path, brings its
 // schema up to date and starts the writer. The file's folder must exist.
 func Open(path string, opts Options) (*Store, error) {
-	if path == "" || strings.ContainsAny(path, "?#") {
+	if path == "" || strings.Contains(path, "?") {
 		return nil, fmt.Errorf("sqlite: bad database path %q", path)
 	}
 	syncMode, err := synchronous(opts.Synchronous)

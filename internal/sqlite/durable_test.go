@@ -1,0 +1,105 @@
+package sqlite
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/meetd/meetd"
+	"github.com/meetd/meetd/internal/storetest"
+)
+
+func TestSynchronousFullSyncsBeforeAnswering(t *testing.T) {
+	for _, tc := range []struct {
+		sync      string
+		wantSyncs bool
+	}{{"full", true}, {"", true}, {"normal", false}} {
+		t.Run("synchronous="+tc.sync, func(t *testing.T) {
+			s, err := Open(filepath.Join(t.TempDir(), "meetd.db"), Options{Synchronous: tc.sync})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			if _, _, err := s.CreateOrGetMeeting(t.Context(), storetest.NewMeeting(t, "t", storetest.NewObjectID(), "x")); err != nil {
+				t.Fatal(err)
+			}
+			if got := s.w.syncer.nSyncs.Load() > 0; got != tc.wantSyncs {
+				t.Fatalf("fsynced the WAL: got %t, want %t", got, tc.wantSyncs)
+			}
+		})
+	}
+}
+
+// TestReadersWaitForDurability holds the fsync back and checks that a
+// meeting already committed is not shown until it is durable.
+func TestReadersWaitForDurability(t *testing.T) {
+	s, err := Open(filepath.Join(t.TempDir(), "meetd.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	release, entered := make(chan struct{}), make(chan struct{}, 1)
+	s.w.syncer.syncWALFunc = func() error {
+		entered <- struct{}{}
+		<-release
+		return s.w.syncer.syncWAL()
+	}
+	m := storetest.NewMeeting(t, "t", storetest.NewObjectID(), "held")
+	created := make(chan error, 1)
+	go func() {
+		_, _, err := s.CreateOrGetMeeting(context.Background(), m)
+		created <- err
+	}()
+	<-entered // committed, not yet durable
+
+	var n int
+	if err := s.rdb.QueryRow("SELECT count(*) FROM meetings WHERE vtc_id = ?", m.VideoTeleconferenceID).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("the meeting is not committed: %d rows, %v", n, err)
+	}
+	reads := map[string]func(ctx context.Context) error{
+		"FindMeetings": func(ctx context.Context) error {
+			_, err := s.FindMeetings(ctx, m.TenantID, meetd.Filter{VideoTeleconferenceID: m.VideoTeleconferenceID})
+			return err
+		},
+		"MeetingByThread": func(ctx context.Context) error { _, _, err := s.MeetingByThread(ctx, m.ThreadID); return err },
+		"Meeting":         func(ctx context.Context) error { _, err := s.Meeting(ctx, m.TenantID, m.ID); return err },
+	}
+	for name, read := range reads {
+		ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+		err := read(ctx)
+		cancel()
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("%s before the fsync: got %v, want it to wait until its deadline", name, err)
+		}
+	}
+	close(release)
+	if err := <-created; err != nil {
+		t.Fatal(err)
+	}
+	for name, read := range reads {
+		if err := read(t.Context()); err != nil {
+			t.Fatalf("%s after the fsync: %v", name, err)
+		}
+	}
+}
+
+func TestFailedSyncBreaksTheStore(t *testing.T) {
+	s, err := Open(filepath.Join(t.TempDir(), "meetd.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.w.syncer.syncWALFunc = func() error { return errors.New("EIO") }
+	m := storetest.NewMeeting(t, "t", storetest.NewObjectID(), "lost")
+	if _, _, err := s.CreateOrGetMeeting(t.Context(), m); meetd.ErrorCode(err) != meetd.EUNAVAILABLE {
+		t.Fatalf("create whose fsync failed: got %v, want EUNAVAILABLE", err)
+	}
+	if err := s.CreatePolicy(t.Context(), &meetd.Policy{TenantID: "t", Name: "p"}); meetd.ErrorCode(err) != meetd.EUNAVAILABLE {
+		t.Fatalf("write after a failed fsync: got %v, want EUNAVAILABLE", err)
+	}
+	if _, err := s.FindMeetings(t.Context(), m.TenantID, meetd.Filter{ThreadID: m.ThreadID}); meetd.ErrorCode(err) != meetd.EUNAVAILABLE {
+		t.Fatalf("read of the meeting that may be lost: got %v, want EUNAVAILABLE", err)
+	}
+}
