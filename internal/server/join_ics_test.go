@@ -163,7 +163,6 @@ func checkMeetingICS(t testing.TB, data []byte, m *response, subject string, sta
 		"DTEND":             end.UTC().Format(stamp),
 		"URL":               m.str("joinWebUrl"),
 		"ORGANIZER":         "mailto:alice@contoso.com",
-		"SEQUENCE":          "0",
 	} {
 		if got := one(t, props, name).value; got != want {
 			t.Errorf("ics %s: got %q, want %q", name, got, want)
@@ -223,7 +222,9 @@ func TestJoinICS(t *testing.T) {
 	if got := r.header.Get("Content-Disposition"); !strings.HasPrefix(got, "attachment; filename*=utf-8''%C3%9Cberpr%C3%BCfung%20Budget%20Roadmap") {
 		t.Errorf("Content-Disposition: got %q, want an attachment named after the subject", got)
 	}
-	checkMeetingICS(t, r.body, m, subject, start, end)
+	if got := one(t, checkMeetingICS(t, r.body, m, subject, start, end), "SEQUENCE").value; got != "0" {
+		t.Errorf("SEQUENCE of a new meeting: got %s, want 0", got)
+	}
 	if !bytes.Contains(r.body, []byte("\r\n ")) {
 		t.Errorf("a long SUMMARY was not folded")
 	}

@@ -259,3 +259,24 @@ func TestJoinPageMissing(t *testing.T) {
 		}
 	}
 }
+
+// When the store cannot answer, people get a page that says so, not a
+// Graph error body.
+func TestJoinPageUnavailable(t *testing.T) {
+	e := newEnv(t)
+	m := e.createOrGet("/me", e.organizer(), `{"externalId":"down"}`).want(t, http.StatusCreated)
+	if err := e.store.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r := e.page(m)
+	if r.status < 500 {
+		t.Fatalf("status with the store closed: got %d, want 5xx", r.status)
+	}
+	body := string(r.body)
+	if !strings.Contains(body, `<h1 id="title">Meeting details are unavailable</h1>`) || strings.Contains(body, `"error"`) {
+		t.Errorf("page with the store closed: got %s", body)
+	}
+	if got := r.header.Get("Content-Type"); got != "text/html; charset=utf-8" {
+		t.Errorf("Content-Type: got %q, want text/html", got)
+	}
+}
