@@ -129,7 +129,7 @@ func TestJoinPageContent(t *testing.T) {
 		}
 	}
 	// The primary action is honest: a calendar file, not a link to itself.
-	if !regexp.MustCompile(`<a class="button primary" id="ics" href="/l/meetup-join/[^"]+/0/meeting.ics" download="Budget review Q3.ics">Add to calendar</a>`).MatchString(body) {
+	if !regexp.MustCompile(`<a class="button primary" id="ics" href="/l/meetup-join/[^"]+/0/meeting.ics" download="Budget review Q3.ics" type="text/calendar">Add to calendar</a>`).MatchString(body) {
 		t.Errorf("primary action is not the .ics download:\n%s", regexp.MustCompile(`(?s)<div class="actions">.*?</div>`).FindString(body))
 	}
 	if strings.Contains(body, "passcode") {

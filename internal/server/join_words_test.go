@@ -8,8 +8,8 @@ import (
 	"github.com/meetd/meetd"
 )
 
-// joinDurations is the table humanDuration and join.js's span share; the
-// browser test checks the script against pages the server rendered.
+// joinDurations spells spans at each unit's edges; join.js's span must say
+// the same, which the browser test checks against server-rendered pages.
 var joinDurations = []struct {
 	d    time.Duration
 	want string

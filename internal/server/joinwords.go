@@ -8,7 +8,8 @@ import (
 
 // The join page's words for times and policies. join.js spells states and
 // durations the same way, so a page reads the same with and without
-// JavaScript; join_words_test.go holds both to one table.
+// JavaScript: the browser test's "live state" case compares the two on the
+// same meetings.
 
 // meetingState says whether the meeting is upcoming, live or over at now.
 func meetingState(now, start, end time.Time) (state, text string) {
