@@ -21,9 +21,10 @@ type checkpointer struct {
 }
 
 // checkpointBytes is the WAL size that starts a checkpoint: large enough
-// that a page written by many commits is copied once, small enough that
-// readers' look-ups in the WAL index stay quick.
-const checkpointBytes = 32 << 20
+// that an index page written by many commits is copied to the database
+// once (each create writes a few random index pages), small enough that the
+// WAL stays a modest file that reopens quickly.
+const checkpointBytes = 64 << 20
 
 func newCheckpointer(db *sql.DB, path string) *checkpointer {
 	c := &checkpointer{db: db, walPath: path + "-wal", limit: checkpointBytes, kick: make(chan struct{}, 1), done: make(chan struct{})}

@@ -72,34 +72,6 @@ type watermarkData struct {
 	ForVideo          bool `json:"forVideo"`
 }
 
-// encodeData returns the data column of m.
-func encodeData(m *meetd.Meeting) (string, error) {
-	d := meetingData{
-		Subject:          m.Subject,
-		Start:            m.Start,
-		End:              m.End,
-		Created:          m.Created,
-		Modified:         m.Modified,
-		Passcode:         m.Passcode,
-		PasscodeRequired: m.PasscodeRequired,
-		ConferenceID:     m.ConferenceID,
-		ChatInfo:         chatData(m.ChatInfo),
-		Organizer:        fromParticipant(m.Organizer),
-		Settings:         fromSettings(m.Settings),
-	}
-	if m.Attendees != nil {
-		d.Attendees = make([]participantData, len(m.Attendees))
-		for i, a := range m.Attendees {
-			d.Attendees[i] = fromParticipant(a)
-		}
-	}
-	b, err := json.Marshal(&d)
-	if err != nil {
-		return "", fmt.Errorf("encode meeting %s: %w", m.ID, err)
-	}
-	return string(b), nil
-}
-
 // decodeData fills the fields of m that live in the data column.
 func decodeData(m *meetd.Meeting, b []byte) error {
 	var d meetingData
@@ -123,55 +95,12 @@ func decodeData(m *meetd.Meeting, b []byte) error {
 	return nil
 }
 
-func fromParticipant(p meetd.Participant) participantData {
-	return participantData{
-		Kind:        string(p.Identity.Kind),
-		ID:          p.Identity.ID,
-		DisplayName: p.Identity.DisplayName,
-		TenantID:    p.Identity.TenantID,
-		UPN:         p.UPN,
-		Role:        string(p.Role),
-	}
-}
-
 func (p participantData) participant() meetd.Participant {
 	return meetd.Participant{
 		Identity: meetd.Identity{Kind: meetd.IdentityKind(p.Kind), ID: p.ID, DisplayName: p.DisplayName, TenantID: p.TenantID},
 		UPN:      p.UPN,
 		Role:     meetd.Role(p.Role),
 	}
-}
-
-func fromSettings(s meetd.Settings) settingsData {
-	d := settingsData{
-		AllowedPresenters:                    s.AllowedPresenters,
-		AllowedLobbyAdmitters:                s.AllowedLobbyAdmitters,
-		LobbyBypassScope:                     s.LobbyBypassScope,
-		DialInBypass:                         s.DialInBypass,
-		IsEntryExitAnnounced:                 s.IsEntryExitAnnounced,
-		AllowMeetingChat:                     s.AllowMeetingChat,
-		AllowLiveShare:                       s.AllowLiveShare,
-		AllowTeamworkReactions:               s.AllowTeamworkReactions,
-		AllowAttendeeToEnableCamera:          s.AllowAttendeeToEnableCamera,
-		AllowAttendeeToEnableMic:             s.AllowAttendeeToEnableMic,
-		AllowBreakoutRooms:                   s.AllowBreakoutRooms,
-		AllowCopyingAndSharingMeetingContent: s.AllowCopyingAndSharingMeetingContent,
-		AllowPowerPointSharing:               s.AllowPowerPointSharing,
-		AllowRecording:                       s.AllowRecording,
-		AllowTranscription:                   s.AllowTranscription,
-		AllowWhiteboard:                      s.AllowWhiteboard,
-		RecordAutomatically:                  s.RecordAutomatically,
-	}
-	if s.AnonymizeIdentityForRoles != nil {
-		d.AnonymizeIdentityForRoles = make([]string, len(s.AnonymizeIdentityForRoles))
-		for i, r := range s.AnonymizeIdentityForRoles {
-			d.AnonymizeIdentityForRoles[i] = string(r)
-		}
-	}
-	if w := s.Watermark; w != nil {
-		d.Watermark = &watermarkData{ForContentSharing: w.ForContentSharing, ForVideo: w.ForVideo}
-	}
-	return d
 }
 
 func (d settingsData) settings() meetd.Settings {
