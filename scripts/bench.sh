@@ -11,7 +11,8 @@
 #   create         meetd createOrGet of new externalIds, --sync full (every 201 survives power loss)
 #   create-normal  the same with --sync normal (survives a crash of meetd, not of the machine)
 # and prints a table: correct answers per second, the ratio to the reference and the issue's
-# target, latency percentiles, the server's peak RSS (VmRSS sampled every 0.2 s) and errors.
+# target, latency percentiles, the server's CPU time per request (from /proc/PID/stat: unlike
+# rps, hardly moved by other work on the machine), its peak RSS (VmRSS every 0.2 s) and errors.
 # Every meetd run uses tokens minted from its data folder, verified by the server.
 #
 # Environment:
@@ -113,20 +114,27 @@ sample_rss() {
   done
 }
 
+# cpu_ticks PID: the process's user+system CPU time so far, in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+TICK=$(getconf CLK_TCK)
+
 # json FILE KEY: a number from bench's indented --json output.
 json() { grep -m1 "\"$2\":" "$1" | sed 's/.*: *//; s/,$//'; }
 
 # run NAME ARGS…: runs meetd bench against SERVER_PID at URL, records its JSON and peak RSS.
 run() {
   local name=$1; shift
-  local file=$OUT/$ROUND-$name.json rss=$TMP/rss-$name sampler
+  local file=$OUT/$ROUND-$name.json rss=$TMP/rss-$name sampler cpu0 cpu
   : >"$rss"
   sample_rss "$SERVER_PID" "$rss" &
   sampler=$!
   say "round $ROUND: $name"
+  cpu0=$(cpu_ticks "$SERVER_PID")
   "$MEETD" bench --url "$URL" --concurrency "$C" --duration "$D" --json "$@" >"$file" || true
+  cpu=$(( $(cpu_ticks "$SERVER_PID") - cpu0 ))
   kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
-  echo "$name $(json "$file" rps) $(json "$file" p50) $(json "$file" p99) $(json "$file" p99.9) $(json "$file" errors) $(sort -n "$rss" | tail -1)" >>"$TMP/rows-$ROUND"
+  # Server CPU per request: unlike rps, barely moved by other work on the machine.
+  echo "$name $(json "$file" rps) $(json "$file" p50) $(json "$file" p99) $(json "$file" p99.9) $(json "$file" errors) $(sort -n "$rss" | tail -1) $(awk -v t="$cpu" -v hz="$TICK" -v n="$(json "$file" requests)" 'BEGIN { printf "%.1f", (n > 0 ? t / hz / n * 1e6 : 0) }')" >>"$TMP/rows-$ROUND"
 }
 
 table() {
@@ -134,18 +142,21 @@ table() {
   awk -v c="$C" -v d="$D" '
     BEGIN {
       target["hit"] = 0.85; target["hit-1M"] = 0.85; target["create"] = 0.5
-      printf "%-14s %9s %7s %8s %9s %9s %9s %7s %8s %6s\n", "run", "rps", "ratio", "target", "p50 ms", "p99 ms", "p99.9 ms", "p99 ×", "RSS MB", "errors"
+      printf "%-14s %9s %7s %8s %9s %9s %9s %7s %8s %8s %6s\n", "run", "rps", "ratio", "target", "p50 ms", "p99 ms", "p99.9 ms", "p99 ×", "cpu µs", "RSS MB", "errors"
     }
     {
-      name = $1; rps = $2; p50 = $3; p99 = $4; p999 = $5; errs = $6; rss = $7 / 1024
+      name = $1; rps = $2; p50 = $3; p99 = $4; p999 = $5; errs = $6; rss = $7 / 1024; cpu = $8
       if (name == "reference") { ref = rps; refp99 = p99 }
       ratio = ref > 0 ? sprintf("%.2f", rps / ref) : "-"
       pr = refp99 > 0 ? sprintf("%.2f", p99 / refp99) : "-"
       t = (name in target) ? sprintf("≥%.2f", target[name]) : "-"
       if (name == "reference") { ratio = "1.00"; pr = "1.00" }
-      printf "%-14s %9.0f %7s %8s %9.2f %9.2f %9.2f %7s %8.0f %6d\n", name, rps, ratio, t, p50, p99, p999, pr, rss, errs
+      printf "%-14s %9.0f %7s %8s %9.2f %9.2f %9.2f %7s %8.1f %8.0f %6d\n", name, rps, ratio, t, p50, p99, p999, pr, cpu, rss, errs
     }
-    END { printf "c=%s, %s per run; ratio = rps / reference rps; p99 × = p99 / reference p99 (hit target ≤1.50)\n", c, d }
+    END {
+      printf "c=%s, %s per run; ratio = rps / reference rps; p99 × = p99 / reference p99 (hit target ≤1.50);\n", c, d
+      printf "cpu µs = the server'"'"'s CPU time per request (warm-up included); RSS = its peak VmRSS\n"
+    }
   ' "$rows"
 }
 
@@ -159,7 +170,10 @@ for ROUND in $(seq "$ROUNDS"); do
   stop_server
 
   start_meetd "$TMP/hit-$ROUND" full
-  run hit --data "$TMP/hit-$ROUND" --workload get --keys "$KEYS" --quiet
+  # Store the keys first, so the measured run's warm-up is hits too.
+  "$MEETD" bench --url "$URL" --data "$TMP/hit-$ROUND" --workload get --keys "$KEYS" --key-prefix hot \
+    --requests 1 --quiet >/dev/null
+  run hit --data "$TMP/hit-$ROUND" --workload get --keys "$KEYS" --key-prefix hot --quiet
   stop_server
 
   start_meetd "$TMP/create-$ROUND" full
