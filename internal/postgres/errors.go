@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"strings"
 	"syscall"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -53,6 +54,22 @@ func (s *Store) translate(op string, err error) error {
 		return unavailable
 	}
 	return &meetd.Error{Code: meetd.EINTERNAL, Message: msgInternal, Err: cause}
+}
+
+// noNUL returns EINVALID if a text argument holds U+0000, which PostgreSQL
+// text cannot. With the extended protocol the server says so itself
+// (22021), but in simple protocol mode (default_query_exec_mode=
+// simple_protocol, for PgBouncer in transaction mode) the NUL cuts the query
+// text short and the server answers 08P01 protocol_violation, which would
+// read as "unavailable" and invite endless retries. PgBouncer reports its own
+// troubles with 08P01 too, so the code cannot be told apart afterwards.
+func noNUL(args ...any) error {
+	for _, a := range args {
+		if s, ok := a.(string); ok && strings.IndexByte(s, 0) >= 0 {
+			return &meetd.Error{Code: meetd.EINVALID, Message: msgNUL}
+		}
+	}
+	return nil
 }
 
 // unavailableCode reports whether a server error means "not now" rather than

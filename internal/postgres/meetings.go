@@ -88,6 +88,9 @@ func (s *Store) CreateMeeting(ctx context.Context, m *meetd.Meeting) error {
 }
 
 func (s *Store) insert(ctx context.Context, sql string, args []any) (int64, error) {
+	if err := noNUL(args...); err != nil {
+		return 0, err
+	}
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	var n int64
@@ -176,6 +179,9 @@ func (s *Store) FindMeetings(ctx context.Context, tenantID string, f meetd.Filte
 	if len(args) == 1 {
 		return nil, meetd.Errorf(meetd.EINVALID, "A meeting filter needs at least one field.")
 	}
+	if err := noNUL(args...); err != nil {
+		return nil, err
+	}
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	rows, err := s.pool.Query(ctx, `SELECT `+meetingColumns+` FROM meetings m WHERE `+
@@ -260,6 +266,9 @@ func (s *Store) CountMeetings(ctx context.Context, tenantID, organizerID, appID 
 
 // queryOne runs a query for at most one meeting; ENOTFOUND when there is none.
 func (s *Store) queryOne(ctx context.Context, op, sql string, args ...any) (*meetd.Meeting, bool, error) {
+	if err := noNUL(args...); err != nil {
+		return nil, false, err
+	}
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	m, deleted, err := scanMeeting(s.pool.QueryRow(ctx, sql, args...))

@@ -133,26 +133,50 @@ func TestLoadOrCreateKeyGenerateFails(t *testing.T) {
 	}
 }
 
+// Text with NUL is invalid input, with either query protocol: in simple
+// protocol mode (for PgBouncer) the server would answer a protocol violation,
+// which must not read as "unavailable".
 func TestInvalidText(t *testing.T) {
-	s := openClosed(t, pgtest.NewDatabase(t), postgres.Options{})
-	tests := []struct {
-		name   string
-		change func(m *meetd.Meeting)
-	}{
-		{"NUL in the subject", func(m *meetd.Meeting) { m.Subject = "a\x00b" }},
-		{"NUL in the external id", func(m *meetd.Meeting) { m.ExternalID = "a\x00b" }},
-		{"NUL in an attendee's name", func(m *meetd.Meeting) { m.Attendees[0].Identity.DisplayName = "\x00" }},
+	dsn := pgtest.NewDatabase(t)
+	for _, mode := range []string{"cache_statement", "simple_protocol"} { // pgx's default, and PgBouncer's
+		s := openClosed(t, dsn+"&default_query_exec_mode="+mode, postgres.Options{})
+		tests := []struct {
+			name string
+			call func(m *meetd.Meeting) error
+		}{
+			{"NUL in the subject", func(m *meetd.Meeting) error { m.Subject = "a\x00b"; return createOrGet(s, m) }},
+			{"NUL in the external id", func(m *meetd.Meeting) error { m.ExternalID = "a\x00b"; return createOrGet(s, m) }},
+			{"NUL in an attendee's name", func(m *meetd.Meeting) error {
+				m.Attendees[0].Identity.DisplayName = "\x00"
+				return createOrGet(s, m)
+			}},
+			{"NUL in a key looked up", func(m *meetd.Meeting) error {
+				_, err := s.MeetingByKey(t.Context(), meetd.Key{TenantID: m.TenantID, OrganizerID: m.OrganizerID, ExternalID: "\x00"})
+				return err
+			}},
+			{"NUL in a thread looked up", func(m *meetd.Meeting) error {
+				_, _, err := s.MeetingByThread(t.Context(), "19:\x00")
+				return err
+			}},
+			{"NUL in a filter", func(m *meetd.Meeting) error {
+				_, err := s.FindMeetings(t.Context(), m.TenantID, meetd.Filter{JoinMeetingID: "1\x00"})
+				return err
+			}},
+		}
+		for _, tc := range tests {
+			t.Run(mode+"/"+tc.name, func(t *testing.T) {
+				m := storetest.NewMeeting(t, storetest.NewObjectID(), storetest.NewObjectID(), "nul")
+				if got := meetd.ErrorCode(tc.call(m)); got != meetd.EINVALID {
+					t.Fatalf("got %q, want %q", got, meetd.EINVALID)
+				}
+			})
+		}
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			m := storetest.NewMeeting(t, storetest.NewObjectID(), storetest.NewObjectID(), "nul")
-			tc.change(m)
-			_, _, err := s.CreateOrGetMeeting(t.Context(), m)
-			if got := meetd.ErrorCode(err); got != meetd.EINVALID {
-				t.Fatalf("got %q (%v), want %q", got, err, meetd.EINVALID)
-			}
-		})
-	}
+}
+
+func createOrGet(s *postgres.Store, m *meetd.Meeting) error {
+	_, _, err := s.CreateOrGetMeeting(context.Background(), m)
+	return err
 }
 
 func TestOpenBadDSN(t *testing.T) {
