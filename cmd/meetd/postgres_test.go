@@ -303,6 +303,7 @@ type createLoad struct {
 	acks        map[string]string // key → meeting id
 	created     int               // 201s
 	unavailable int               // 503s
+	slowest     time.Duration     // the longest answer
 	stop        chan struct{}
 	wg          sync.WaitGroup
 }
@@ -326,7 +327,11 @@ func (l *createLoad) work(w int) {
 				return
 			case <-time.After(20 * time.Millisecond): // a steady load, not a flood
 			}
+			sent := time.Now()
 			a, err := createOrGet(l.base, l.token, "", key)
+			l.mu.Lock()
+			l.slowest = max(l.slowest, time.Since(sent))
+			l.mu.Unlock()
 			if err != nil {
 				err = fmt.Errorf("%v; want an answer within %v", err, answerBound)
 			} else {
@@ -404,7 +409,8 @@ func (l *createLoad) verify(t testing.TB) {
 			t.Errorf("%s after the outage: got %d id %q %v, want 200 id %q", key, a.status, a.id(), err, id)
 		}
 	}
-	t.Logf("%d acknowledged meetings all found; %d answers were 503", len(l.acks), l.unavailable)
+	t.Logf("%d acknowledged meetings all found; %d answers were 503; the slowest answer took %v",
+		len(l.acks), l.unavailable, l.slowest.Round(time.Millisecond))
 }
 
 // unavailableReply checks a 503: Graph's error envelope with the code
@@ -446,8 +452,10 @@ func readyz(t testing.TB, base string) int {
 // untilReady waits, at most 30 seconds, for /readyz to answer 200.
 func untilReady(t testing.TB, base string) {
 	t.Helper()
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+	from := time.Now()
+	for deadline := from.Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		if readyz(t, base) == 200 {
+			t.Logf("ready %v after the database came back", time.Since(from).Round(time.Millisecond))
 			return
 		}
 	}
