@@ -479,6 +479,9 @@ func TestPostgresOutage(t *testing.T) {
 	if got := readyz(t, p.url); got != 503 {
 		t.Errorf("/readyz while PostgreSQL is down: got %d, want 503", got)
 	}
+	if a, err := call(p.url+"/healthz", "", ""); err != nil || a.status != 200 {
+		t.Errorf("/healthz while PostgreSQL is down: got %d %v, want 200: the process is alive", a.status, err)
+	}
 
 	srv.Start(t)
 	untilReady(t, p.url)
