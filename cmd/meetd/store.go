@@ -41,7 +41,7 @@ type openedStore struct {
 func (sf storeFlags) open(ctx context.Context, server bool) (*openedStore, error) {
 	db := *sf.db
 	switch {
-	case strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://"):
+	case strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://") || isKeywordDSN(db):
 		return openPostgres(ctx, db, server)
 	case db == "" || strings.HasPrefix(db, "sqlite:"):
 		dir := *sf.data
@@ -68,10 +68,22 @@ func (sf storeFlags) open(ctx context.Context, server bool) (*openedStore, error
 		}
 		return &openedStore{Store: st, keys: auth.NewFileKeyStore(filepath.Join(dir, "signing-key.pem")), kind: "sqlite:" + path, dataDir: dir}, nil
 	default:
-		return nil, fmt.Errorf("%w: --db must start with postgres:// or sqlite:, not %q", errUsage, db)
+		return nil, fmt.Errorf("%w: --db must be postgres://…, a PostgreSQL keyword DSN (host=… dbname=…) or sqlite:PATH", errUsage)
 	}
 }
 
 // flagSet reports whether a string flag differs from its zero value; used
 // to tell "--data given" from its default.
 func flagSet(p *string) bool { return p != nil && *p != "./meetd-data" }
+
+// isKeywordDSN reports whether s is a libpq keyword/value connection string
+// such as "host=db dbname=meetd".
+func isKeywordDSN(s string) bool {
+	for _, f := range strings.Fields(s) {
+		k, _, ok := strings.Cut(f, "=")
+		if ok && (k == "host" || k == "dbname" || k == "user" || k == "port") {
+			return true
+		}
+	}
+	return false
+}
