@@ -8,6 +8,7 @@ import (
 	"io"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/meetd/meetd"
@@ -82,6 +83,7 @@ func bench(ctx context.Context, args []string, getenv func(string) string, stdou
 	if !*quiet {
 		cfg.Progress = func(p load.Progress) { load.WriteProgress(stderr, p) }
 	}
+	minted := !*noAuth && *tok == ""
 	if *noAuth {
 		cfg.Token = ""
 	} else if *tok == "" || *app != "" {
@@ -96,6 +98,9 @@ func bench(ctx context.Context, args []string, getenv func(string) string, stdou
 	fmt.Fprintf(stderr, "meetd bench: POST %s%s, %s, c=%d\n", *url, path, *workload, *conc)
 	res, err := load.Run(ctx, cfg)
 	if err != nil {
+		if minted && strings.Contains(err.Error(), "got 401") {
+			err = fmt.Errorf("%w (the token was signed with the key in --data/--db: is it the server's?)", err)
+		}
 		return err
 	}
 	if *asJSON {
