@@ -70,6 +70,21 @@ func (s *Service) CreateOrGet(ctx context.Context, c *Caller, pathUser string, i
 	return nil, false, Errorf(EINTERNAL, "could not draw unique meeting ids")
 }
 
+// MeetingByExternalID returns the organizer's live meeting with the external
+// id, with createOrGet's permission checks: the hit half of CreateOrGet, for
+// callers that want to decode the rest of a body only on a miss. ENOTFOUND
+// when there is none.
+func (s *Service) MeetingByExternalID(ctx context.Context, c *Caller, pathUser, externalID string) (*Meeting, error) {
+	user, err := s.authorize(ctx, c, pathUser, true)
+	if err != nil {
+		return nil, err
+	}
+	if externalID == "" || len(externalID) > MaxExternalIDBytes {
+		return nil, Errorf(ENOTFOUND, "No meeting has that externalId.")
+	}
+	return s.store.MeetingByKey(ctx, Key{TenantID: c.TenantID, OrganizerID: user, ExternalID: externalID})
+}
+
 // Create makes a meeting with no external id: Graph's POST /onlineMeetings.
 func (s *Service) Create(ctx context.Context, c *Caller, pathUser string, in MeetingInput) (*Meeting, error) {
 	user, err := s.authorize(ctx, c, pathUser, true)

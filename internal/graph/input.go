@@ -114,17 +114,47 @@ func DecodeCreateOrGetInput(body []byte) (meetd.MeetingInput, error) {
 }
 
 func decodeInput(body []byte, settings bool) (meetd.MeetingInput, error) {
-	var w wireMeeting
-	if err := readBody(body, &w); err != nil {
+	var b CreateOrGetBody
+	if err := ReadCreateOrGet(body, &b); err != nil {
 		return meetd.MeetingInput{}, err
 	}
-	var in meetd.MeetingInput
-	if w[fExternalID] != nil {
-		in.HasExternalID = true
-		if _, err := decodeString(w[fExternalID], top(fExternalID), &in.ExternalID); err != nil {
-			return meetd.MeetingInput{}, err
+	return b.input(settings)
+}
+
+// CreateOrGetBody is a createOrGet body read only as far as its key: the
+// JSON is checked whole, but the other properties are decoded only when
+// Input is called, so the common hit (Graph returns the stored meeting and
+// ignores the rest of the body) costs no more than finding externalId.
+type CreateOrGetBody struct {
+	w             wireMeeting
+	ExternalID    string
+	HasExternalID bool
+}
+
+// ReadCreateOrGet reads body into b: Graph's errors for an empty or
+// unreadable payload, and EINVALID if externalId is not a string. b refers
+// to body until Input has been called.
+func ReadCreateOrGet(body []byte, b *CreateOrGetBody) error {
+	if err := readBody(body, &b.w); err != nil {
+		return err
+	}
+	if b.w[fExternalID] != nil {
+		b.HasExternalID = true
+		if _, err := decodeString(b.w[fExternalID], top(fExternalID), &b.ExternalID); err != nil {
+			return err
 		}
 	}
+	return nil
+}
+
+// Input decodes the rest of a createOrGet body, as DecodeCreateOrGetInput.
+func (b *CreateOrGetBody) Input() (meetd.MeetingInput, error) {
+	return b.input(false)
+}
+
+func (b *CreateOrGetBody) input(settings bool) (meetd.MeetingInput, error) {
+	w := &b.w
+	in := meetd.MeetingInput{ExternalID: b.ExternalID, HasExternalID: b.HasExternalID}
 	if _, err := decodeString(w[fSubject], top(fSubject), &in.Subject); err != nil {
 		return meetd.MeetingInput{}, err
 	}
@@ -161,7 +191,7 @@ func decodeInput(body []byte, settings bool) (meetd.MeetingInput, error) {
 		}
 	}
 	if settings {
-		if err := decodeSettings(&w, &in.Settings); err != nil {
+		if err := decodeSettings(w, &in.Settings); err != nil {
 			return meetd.MeetingInput{}, err
 		}
 	}

@@ -275,3 +275,18 @@ func TestMonthlyMeetingLimit(t *testing.T) {
 	e.createOrGet("/me", tok, `{"externalId":"m1"}`).want(t, http.StatusOK)
 	e.createOrGet("/me", e.user(tenantA, bob), `{"externalId":"m3"}`).want(t, http.StatusCreated)
 }
+
+// On a hit Graph returns the stored meeting and ignores the rest of the body;
+// meetd checks only that the body is JSON and externalId a string.
+func TestCreateOrGetHitReadsOnlyTheKey(t *testing.T) {
+	e := newEnv(t)
+	tok := e.user(tenantA, alice)
+	e.createOrGet("/me", tok, `{"externalId":"k","subject":"kept"}`).want(t, http.StatusCreated)
+	r := e.createOrGet("/me", tok, `{"externalId":"k","subject":["not","a","string"],"startDateTime":"garbage"}`).want(t, http.StatusOK)
+	if r.str("subject") != "kept" {
+		t.Errorf("subject: got %q, want the stored kept", r.str("subject"))
+	}
+	// On a miss the same body is refused, and malformed JSON always is.
+	e.createOrGet("/me", tok, `{"externalId":"k2","subject":["x"]}`).wantError(t, http.StatusBadRequest, "BadRequest", "")
+	e.createOrGet("/me", tok, `{"externalId":"k",`).wantError(t, http.StatusBadRequest, "BadRequest", "")
+}

@@ -18,7 +18,7 @@ var (
 
 func newRequestIDs(w http.ResponseWriter, r *http.Request) requestIDs {
 	id := newGUID()
-	client := r.Header.Get("client-request-id")
+	client := r.Header.Get("Client-Request-Id") // canonical: no re-canonicalising per request
 	if client == "" || len(client) > 128 {
 		client = id
 	}

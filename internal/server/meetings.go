@@ -16,13 +16,30 @@ func (s *Server) createOrGet(w http.ResponseWriter, r *http.Request, c *meetd.Ca
 		s.writeError(w, r, s.authFirst(r, c, err))
 		return
 	}
-	in, err := graph.DecodeCreateOrGetInput(body)
-	release()
-	if err != nil {
+	defer release()
+	var b graph.CreateOrGetBody
+	if err := graph.ReadCreateOrGet(body, &b); err != nil {
 		s.writeError(w, r, s.authFirst(r, c, err))
 		return
 	}
-	m, created, err := s.cfg.Service.CreateOrGet(r.Context(), c, r.PathValue("userId"), in)
+	user := r.PathValue("userId")
+	// The hit: Graph returns the stored meeting and ignores the rest of the
+	// body, so the rest is decoded only when there is none.
+	m, err := s.cfg.Service.MeetingByExternalID(r.Context(), c, user, b.ExternalID)
+	if err == nil {
+		s.writeMeeting(w, r, c, http.StatusOK, m)
+		return
+	}
+	if meetd.ErrorCode(err) != meetd.ENOTFOUND {
+		s.writeError(w, r, err)
+		return
+	}
+	in, err := b.Input()
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	m, created, err := s.cfg.Service.CreateOrGet(r.Context(), c, user, in)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -35,6 +35,9 @@ func (s *Server) renderOptions(w http.ResponseWriter, r *http.Request, c *meetd.
 		o.IncludeUnknownEnums = true
 		w.Header()["Preference-Applied"] = hdrPreferApplied
 	}
+	if r.URL.RawQuery == "" {
+		return o, nil
+	}
 	if sel := r.URL.Query().Get("$select"); sel != "" {
 		s, err := graph.ParseSelect(sel)
 		if err != nil {
@@ -72,6 +75,10 @@ func (s *Server) writeMeeting(w http.ResponseWriter, r *http.Request, c *meetd.C
 	o, err := s.renderOptions(w, r, c)
 	if err != nil {
 		s.writeError(w, r, err)
+		return
+	}
+	if b, ok := s.rendered.render(s.cfg.Renderer, m, o); ok {
+		s.writeJSON(w, status, b)
 		return
 	}
 	bp := outPool.Get().(*[]byte)

@@ -48,11 +48,13 @@ type Server struct {
 	mux *http.ServeMux
 	log *slog.Logger
 	now func() time.Time
+	// rendered caches answers' bytes; see renderCache.
+	rendered *renderCache
 }
 
 // New returns the server for cfg.
 func New(cfg Config) *Server {
-	s := &Server{cfg: cfg, mux: http.NewServeMux(), log: cfg.Logger, now: cfg.Now}
+	s := &Server{cfg: cfg, mux: http.NewServeMux(), log: cfg.Logger, now: cfg.Now, rendered: newRenderCache()}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
