@@ -48,9 +48,14 @@ func mapErr(err error, what string) error {
 	return &meetd.Error{Code: meetd.EINTERNAL, Message: what + " failed.", Err: err}
 }
 
-// isDBClosed reports database/sql's unexported "database is closed" error.
+// isDBClosed reports database/sql's unexported errors for a closed
+// database or statement: what a call after Close meets.
 func isDBClosed(err error) bool {
-	return err != nil && err.Error() == "sql: database is closed"
+	if err == nil {
+		return false
+	}
+	msg := err.Error()
+	return msg == "sql: database is closed" || msg == "sql: statement is closed"
 }
 
 func notFound(format string, args ...any) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
 	"path/filepath"
 	"reflect"
 	"sync"
@@ -315,5 +316,51 @@ func TestOpenRejectsBadOptions(t *testing.T) {
 				t.Fatalf("Open: got no error, want one")
 			}
 		})
+	}
+}
+
+func TestNewDatabaseIsPrivate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "meetd.db")
+	s, err := sqlite.Open(path, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mustClose(t, s)
+	if _, _, err := s.CreateOrGetMeeting(t.Context(), storetest.NewMeeting(t, "t", storetest.NewObjectID(), "x")); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{path, path + "-wal"} {
+		st, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if mode := st.Mode().Perm(); mode != 0o600 {
+			t.Errorf("%s: got mode %v, want -rw-------", filepath.Base(p), mode)
+		}
+	}
+}
+
+func TestCallsAfterCloseAreUnavailable(t *testing.T) {
+	s := open(t, sqlite.Options{})
+	mustClose(t, s)
+	if err := s.Close(); err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
+	ctx := t.Context()
+	m := storetest.NewMeeting(t, "t", storetest.NewObjectID(), "x")
+	calls := map[string]error{
+		"Ping":               s.Ping(ctx),
+		"CreateMeeting":      s.CreateMeeting(ctx, m),
+		"GrantPolicy":        s.GrantPolicy(ctx, "t", "p", "u"),
+		"MeetingByThread":    func() error { _, _, err := s.MeetingByThread(ctx, m.ThreadID); return err }(),
+		"FindMeetings":       func() error { _, err := s.FindMeetings(ctx, "t", meetd.Filter{ThreadID: m.ThreadID}); return err }(),
+		"Policies":           func() error { _, err := s.Policies(ctx, "t"); return err }(),
+		"CountMeetings":      func() error { _, err := s.CountMeetings(ctx, "t", "o", "a", time.Time{}); return err }(),
+		"CreateOrGetMeeting": func() error { _, _, err := s.CreateOrGetMeeting(ctx, m); return err }(),
+	}
+	for name, err := range calls {
+		if code := meetd.ErrorCode(err); code != meetd.EUNAVAILABLE {
+			t.Errorf("%s after Close: got %q (%v), want %q", name, code, err, meetd.EUNAVAILABLE)
+		}
 	}
 }

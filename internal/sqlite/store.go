@@ -1,12 +1,18 @@
 // Package sqlite is meetd's embedded default store: meetd.Store on one
-// SQLite file (modernc.org/sqlite, no cgo).
+// SQLite file (modernc.org/sqlite, no cgo), in WAL mode.
 //
-// Writes go through one goroutine that commits in groups (writer.go), so
-// that many concurrent creates share one durable commit; reads use a pool of
-// read-only WAL connections with prepared statements, and recently used
-// meetings are served from memory (cache.go). One server process writes
-// meetings to a data folder; other processes (the meetd policy command) may
-// open the same file to manage policies while it runs.
+// Writes go through one goroutine that commits them in groups (writer.go);
+// another fsyncs each group before its callers are answered (durable.go),
+// so that many concurrent creates share one durable commit and the writer
+// never waits for the disk. A third copies the WAL back into the database
+// (checkpoint.go). Reads use a pool of read-only connections with prepared
+// statements; recently used meetings are served from memory (cache.go), and
+// a look-up of a key never created is answered by a Bloom filter
+// (keyfilter.go). The schema is in migrations/, applied at Open.
+//
+// One server process writes meetings to a data folder: the cache relies on
+// it. Other processes (the meetd policy command) may open the same file to
+// manage policies while the server runs.
 package sqlite
 
 import (
@@ -14,6 +20,7 @@ import (
 	"database/sql"
 	"fmt"
 	"net/url"
+	"os"
 	"runtime"
 	"strconv"
 	"strings"
@@ -116,6 +123,13 @@ func Open(path string, opts Options) (*Store, error) {
 	if filterBytes == 0 {
 		filterBytes = DefaultKeyFilterBytes
 	}
+	// Meetings hold passcodes: a new database is readable by its owner
+	// only, and SQLite gives its WAL and shared-memory files the same mode.
+	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600); err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	} else {
+		f.Close()
+	}
 	s := &Store{cache: newCache(cacheSize, cacheBytes), keys: newKeyFilter(filterBytes)}
 	ctx := context.Background()
 	busyMS := strconv.FormatInt(busy.Milliseconds(), 10)
@@ -195,8 +209,11 @@ func dsn(path string, pragmas ...string) string {
 	return path + "?" + q.Encode()
 }
 
-// Ping reports whether the database answers.
+// Ping reports whether the database answers and the store can write.
 func (s *Store) Ping(ctx context.Context) error {
+	if err := s.w.syncer.broken(); err != nil {
+		return err
+	}
 	var one int
 	if err := s.reads.ping.QueryRowContext(ctx).Scan(&one); err != nil {
 		return mapErr(err, "ping")
