@@ -3,50 +3,66 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"os"
+	"sync/atomic"
+	"time"
 )
 
 // checkpointer copies the WAL back into the database file on its own
 // connection and goroutine, so that the writer never stops for it (SQLite's
-// automatic checkpoint would run inside a commit, on the writer). It runs
-// when the writer sees the WAL past a size; PASSIVE, so it never blocks the
-// writer or readers. Once everything is copied, the writer starts the WAL
-// over, and journal_size_limit trims the file.
+// automatic checkpoint would run inside a commit, on the writer). It is
+// PASSIVE: it never blocks the writer or readers. Once everything is
+// copied, the writer starts the WAL over, and journal_size_limit trims the
+// file.
 type checkpointer struct {
 	db      *sql.DB
-	walPath string
-	limit   int64 // WAL bytes that start a checkpoint
+	pending atomic.Int64 // writes committed since the last checkpoint began
 	kick    chan struct{}
+	stop    chan struct{}
 	done    chan struct{}
 }
 
-// checkpointBytes is the WAL size that starts a checkpoint: large enough
-// that an index page written by many commits is copied to the database
-// once (each create writes a few random index pages), small enough that the
-// WAL stays a modest file that reopens quickly.
-const checkpointBytes = 64 << 20
+// A checkpoint starts after checkpointWrites writes (a create writes about
+// five pages: some 80 MB of WAL), or every checkpointEvery when there were
+// writes at all, so that a quiet server's database file is soon complete.
+// Many writes per checkpoint let it copy a page written by several of them
+// once.
+const (
+	checkpointWrites = 4096
+	checkpointEvery  = 10 * time.Second
+	walSizeLimit     = 64 << 20 // journal_size_limit: the WAL file kept after a reset
+)
 
-func newCheckpointer(db *sql.DB, path string) *checkpointer {
-	c := &checkpointer{db: db, walPath: path + "-wal", limit: checkpointBytes, kick: make(chan struct{}, 1), done: make(chan struct{})}
+func newCheckpointer(db *sql.DB) *checkpointer {
+	c := &checkpointer{db: db, kick: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
 	go c.loop()
 	return c
 }
 
-// committed is called by the writer after each commit.
-func (c *checkpointer) committed() {
-	st, err := os.Stat(c.walPath)
-	if err != nil || st.Size() < c.limit {
-		return
-	}
-	select {
-	case c.kick <- struct{}{}:
-	default: // one is already due
+// committed is called by the writer after each commit of n writes.
+func (c *checkpointer) committed(n int) {
+	if c.pending.Add(int64(n)) >= checkpointWrites {
+		select {
+		case c.kick <- struct{}{}:
+		default: // one is due already
+		}
 	}
 }
 
 func (c *checkpointer) loop() {
 	defer close(c.done)
-	for range c.kick {
+	tick := time.NewTicker(checkpointEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-c.stop:
+			return
+		case <-c.kick:
+		case <-tick.C:
+			if c.pending.Load() == 0 {
+				continue
+			}
+		}
+		c.pending.Store(0)
 		// An error (SQLITE_BUSY while another process checkpoints) only
 		// means the WAL grows until the next try.
 		c.db.ExecContext(context.Background(), "PRAGMA wal_checkpoint(PASSIVE)")
@@ -56,7 +72,7 @@ func (c *checkpointer) loop() {
 // close stops the checkpointer after a checkpoint in progress; the last
 // connection to close checkpoints everything.
 func (c *checkpointer) close() error {
-	close(c.kick)
+	close(c.stop)
 	<-c.done
 	return c.db.Close()
 }

@@ -135,7 +135,7 @@ func Open(path string, opts Options) (*Store, error) {
 	busyMS := strconv.FormatInt(busy.Milliseconds(), 10)
 	// The writer never checkpoints itself: the checkpointer does, beside it.
 	writePragmas := []string{"busy_timeout(" + busyMS + ")", "journal_mode(WAL)", "synchronous(NORMAL)",
-		"journal_size_limit(" + strconv.Itoa(checkpointBytes) + ")", "temp_store(MEMORY)"}
+		"journal_size_limit(" + strconv.Itoa(walSizeLimit) + ")", "temp_store(MEMORY)"}
 	s.wdb, err = sql.Open("sqlite", dsn(path, append(writePragmas, "wal_autocheckpoint(0)", "cache_size(-8000)")...))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
@@ -188,7 +188,7 @@ func Open(path string, opts Options) (*Store, error) {
 		return fail("open", err)
 	}
 	cdb.SetMaxOpenConns(1)
-	s.w = newWriter(conn, ws, maxBatch, newCheckpointer(cdb, path), newSyncer(path, fsync, lastSeq))
+	s.w = newWriter(conn, ws, maxBatch, newCheckpointer(cdb), newSyncer(path, fsync, lastSeq))
 	return s, nil
 }
 

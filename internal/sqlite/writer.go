@@ -169,7 +169,7 @@ func (w *writer) commit(batch []*op) (opFailed bool, err error) {
 		w.rollback()
 		return false, mapErr(err, "commit")
 	}
-	w.cp.committed()
+	w.cp.committed(len(batch))
 	return false, nil
 }
 
