@@ -8,14 +8,20 @@ import (
 )
 
 // checkpointer copies the WAL back into the database file on its own
-// connection and goroutine, so that the writer never stops for it (SQLite's
-// automatic checkpoint would run inside a commit, on the writer). It is
-// PASSIVE: it never blocks the writer or readers. Once everything is
-// copied, the writer starts the WAL over, and journal_size_limit trims the
-// file.
+// connection and goroutine, so that the writer never stops for the bulk of
+// it (SQLite's automatic checkpoint would run inside a commit, on the
+// writer). Its passes are PASSIVE: they never block the writer or readers.
+//
+// A WAL is only started over once a checkpoint has copied all of it, which
+// a checkpoint beside a busy writer never does: the writer appends while it
+// copies. So after its passes the checkpointer leaves the tail, the frames
+// written meanwhile, to the writer, which copies it between two batches
+// (tail); the writer's next transaction then starts the WAL over, and
+// journal_size_limit trims the file.
 type checkpointer struct {
 	db      *sql.DB
 	pending atomic.Int64 // writes committed since the last checkpoint began
+	tailDue atomic.Bool  // the writer should copy what is left
 	kick    chan struct{}
 	stop    chan struct{}
 	done    chan struct{}
@@ -63,9 +69,22 @@ func (c *checkpointer) loop() {
 			}
 		}
 		c.pending.Store(0)
-		// An error (SQLITE_BUSY while another process checkpoints) only
-		// means the WAL grows until the next try.
-		c.db.ExecContext(context.Background(), "PRAGMA wal_checkpoint(PASSIVE)")
+		// Two passes: the second copies what was written during the first,
+		// so that the tail left to the writer is short. An error
+		// (SQLITE_BUSY while another process checkpoints) only means the
+		// WAL grows until the next try.
+		for range 2 {
+			c.db.ExecContext(context.Background(), "PRAGMA wal_checkpoint(PASSIVE)")
+		}
+		c.tailDue.Store(true)
+	}
+}
+
+// tail copies the rest of the WAL on the writer's connection, between two
+// batches, after a background checkpoint; the writer calls it.
+func (c *checkpointer) tail(conn *sql.Conn) {
+	if c.tailDue.CompareAndSwap(true, false) {
+		conn.ExecContext(context.Background(), "PRAGMA wal_checkpoint(PASSIVE)")
 	}
 }
 

@@ -101,6 +101,7 @@ func (w *writer) close() {
 func (w *writer) loop() {
 	defer close(w.syncer.batches)
 	for o := range w.ops {
+		w.cp.tail(w.conn)
 		batch := make([]*op, 1, 16)
 		batch[0] = o
 		// Let the goroutines that are ready to queue a write do so before
