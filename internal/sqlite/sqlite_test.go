@@ -420,3 +420,54 @@ func TestCheckpointsKeepTheWALBounded(t *testing.T) {
 		t.Fatalf("WAL file: got %d MB, want it started over after checkpoints", wal>>20)
 	}
 }
+
+// TestPolicyCommandWhileServerWrites runs the policy command's Open, writes
+// and Close while the server is busy creating meetings: SQLite's locks and
+// the busy timeout must let both through.
+func TestPolicyCommandWhileServerWrites(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "meetd.db")
+	server, err := sqlite.Open(path, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mustClose(t, server)
+	tenant := storetest.NewObjectID()
+	stop := make(chan struct{})
+	serverErr := make(chan error, 1)
+	go func() {
+		org := storetest.NewObjectID()
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				serverErr <- nil
+				return
+			default:
+			}
+			if _, _, err := server.CreateOrGetMeeting(context.Background(), storetest.NewMeeting(t, tenant, org, fmt.Sprint("busy-", i))); err != nil {
+				serverErr <- err
+				return
+			}
+		}
+	}()
+	for i := range 5 {
+		cli, err := sqlite.Open(path, sqlite.Options{})
+		if err != nil {
+			t.Fatalf("command %d: Open: %v", i, err)
+		}
+		name, user := fmt.Sprint("policy-", i), storetest.NewObjectID()
+		if err := cli.CreatePolicy(t.Context(), &meetd.Policy{TenantID: tenant, Name: name, AppIDs: []string{"app"}}); err != nil {
+			t.Fatalf("command %d: CreatePolicy: %v", i, err)
+		}
+		if err := cli.GrantPolicy(t.Context(), tenant, name, user); err != nil {
+			t.Fatalf("command %d: GrantPolicy: %v", i, err)
+		}
+		mustClose(t, cli)
+		if a, err := server.Assignment(t.Context(), tenant, user); err != nil || a.User == nil || a.User.Name != name {
+			t.Fatalf("server's Assignment after command %d: got %+v, %v, want %s", i, a, err, name)
+		}
+	}
+	close(stop)
+	if err := <-serverErr; err != nil {
+		t.Fatalf("server create while the command ran: %v", err)
+	}
+}
