@@ -183,15 +183,16 @@ func validRole(r Role) bool {
 // ids and the default settings.
 func (s *Service) newMeeting(c *Caller, organizer string, in MeetingInput) (*Meeting, error) {
 	r := randReader{s}
-	thread, err := newThreadID(r)
+	now := s.now().UTC().Truncate(100) // Graph keeps 100 ns ticks
+	thread, err := newThreadID(r, now)
 	if err != nil {
 		return nil, err
 	}
-	joinID, err := digits(r, 13)
+	joinID, err := orderedDigits(r, now, 13, 4)
 	if err != nil {
 		return nil, err
 	}
-	vtc, err := digits(r, 10)
+	vtc, err := orderedDigits(r, now, 14, 4)
 	if err != nil {
 		return nil, err
 	}
@@ -203,7 +204,6 @@ func (s *Service) newMeeting(c *Caller, organizer string, in MeetingInput) (*Mee
 	if err != nil {
 		return nil, err
 	}
-	now := s.now().UTC().Truncate(100) // Graph keeps 100 ns ticks
 	start, end := now, now.Add(time.Hour)
 	if in.Start != nil {
 		start = in.Start.UTC().Truncate(100)

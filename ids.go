@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 )
 
 // Meeting ids keep the shape of Graph's: standard base64 of
@@ -88,18 +89,43 @@ func IsThreadID(s string) bool {
 	return false
 }
 
-// newThreadID draws a meeting thread id: "19:meeting_" + base64url of 24
-// random bytes + "@thread.v2" (192 bits: collisions are not a concern, and the
-// store's unique key still catches one).
-func newThreadID(r io.Reader) (string, error) {
-	var b [24]byte
+// New ids start with the creation time so that they sort in creation order:
+// a store's unique indexes on them then take each new entry at their
+// right-hand edge, dirtying one page per batch of creates instead of one
+// page per create (measured in internal/sqlite: ~12 KB of WAL per create with
+// random ids, ~5 KB with ordered ones). The random rest keeps them unguessable
+// enough and unique; the store's unique keys catch the rare collision and the
+// service draws again.
+
+// newThreadID draws a meeting thread id: "19:meeting_", 16 hex digits of the
+// creation time in nanoseconds, 16 random bytes in base64url, "@thread.v2".
+func newThreadID(r io.Reader, now time.Time) (string, error) {
+	var b [16]byte
 	if _, err := io.ReadFull(r, b[:]); err != nil {
 		return "", fmt.Errorf("thread id: %w", err)
 	}
-	return "19:meeting_" + base64.RawURLEncoding.EncodeToString(b[:]) + "@thread.v2", nil
+	return "19:meeting_" + fmt.Sprintf("%016x", uint64(now.UnixNano())) + base64.RawURLEncoding.EncodeToString(b[:]) + "@thread.v2", nil
 }
 
-// digits draws n decimal digits, the first not zero.
+// orderedDigits draws n decimal digits: the first n-rand from the creation
+// time in milliseconds (wrapping, never starting with 0), then rand random
+// digits.
+func orderedDigits(r io.Reader, now time.Time, n, rand int) (string, error) {
+	tail, err := digits(r, rand)
+	if err != nil {
+		return "", err
+	}
+	head := n - rand
+	span := uint64(1)
+	for range head - 1 {
+		span *= 10
+	}
+	// head digits, first one 1–9: span*1 … span*10-1.
+	ms := uint64(now.UnixMilli())%(9*span) + span
+	return fmt.Sprintf("%0*d", head, ms) + tail, nil
+}
+
+// digits draws n random decimal digits.
 func digits(r io.Reader, n int) (string, error) {
 	b := make([]byte, n)
 	if _, err := io.ReadFull(r, b); err != nil {
@@ -116,9 +142,6 @@ func digits(r io.Reader, n int) (string, error) {
 			b[i] = one[0]
 		}
 		b[i] = '0' + b[i]%10
-	}
-	if b[0] == '0' {
-		b[0] = '1'
 	}
 	return string(b), nil
 }

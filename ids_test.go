@@ -1,9 +1,12 @@
 package meetd_test
 
 import (
+	"context"
 	"encoding/base64"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/meetd/meetd"
 )
@@ -91,5 +94,28 @@ func TestAssignmentEffective(t *testing.T) {
 		if got := c.a.Effective().Allows(c.app); got != c.want {
 			t.Errorf("%+v allows %s: got %v, want %v", c.a, c.app, got, c.want)
 		}
+	}
+}
+
+// New meetings' ids sort in creation order, so that stores' indexes on them
+// grow at one edge.
+func TestNewIDsSortInCreationOrder(t *testing.T) {
+	st := openStore(t)
+	clock := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	svc := meetd.NewService(st, meetd.Options{Now: func() time.Time { clock = clock.Add(time.Millisecond); return clock }})
+	var prev *meetd.Meeting
+	for i := range 50 {
+		m, _, err := svc.CreateOrGet(context.Background(), delegated(alice), "", meetd.MeetingInput{ExternalID: fmt.Sprint("order-", i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(m.JoinMeetingID) != 13 || len(m.VideoTeleconferenceID) != 14 || m.JoinMeetingID[0] == '0' || m.VideoTeleconferenceID[0] == '0' {
+			t.Fatalf("ids: join %q vtc %q; want 13 and 14 digits, not starting with 0", m.JoinMeetingID, m.VideoTeleconferenceID)
+		}
+		if prev != nil && (m.ThreadID <= prev.ThreadID || m.JoinMeetingID <= prev.JoinMeetingID || m.VideoTeleconferenceID <= prev.VideoTeleconferenceID) {
+			t.Fatalf("meeting %d sorts before the one created before it:\n%s %s %s\n%s %s %s", i,
+				prev.ThreadID, prev.JoinMeetingID, prev.VideoTeleconferenceID, m.ThreadID, m.JoinMeetingID, m.VideoTeleconferenceID)
+		}
+		prev = m
 	}
 }

@@ -62,7 +62,10 @@ func (r *replayReader) Read(b []byte) (int, error) {
 // instead of failing or returning someone else's meeting.
 func TestCreateOrGetRedrawsTakenIDs(t *testing.T) {
 	rr := newReplay(7)
-	svc := meetd.NewService(openStore(t), meetd.Options{Rand: rr})
+	// A fixed clock: ids carry their creation time, so the replayed draw
+	// must happen at the same instant to collide.
+	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	svc := meetd.NewService(openStore(t), meetd.Options{Rand: rr, Now: func() time.Time { return now }})
 	ctx := context.Background()
 	first, created, err := svc.CreateOrGet(ctx, delegated(alice), "", meetd.MeetingInput{ExternalID: "one"})
 	if err != nil || !created {
