@@ -77,9 +77,13 @@ func (s *Server) writeMeeting(w http.ResponseWriter, r *http.Request, c *meetd.C
 		s.writeError(w, r, err)
 		return
 	}
-	if b, ok := s.rendered.render(s.cfg.Renderer, m, o); ok {
-		s.writeJSON(w, status, b)
-		return
+	// Only answers about stored meetings repeat; a 201's meeting is new, and
+	// caching it would churn the cache under a stream of creates.
+	if status == http.StatusOK {
+		if b, ok := s.rendered.render(s.cfg.Renderer, m, o); ok {
+			s.writeJSON(w, status, b)
+			return
+		}
 	}
 	bp := outPool.Get().(*[]byte)
 	out := s.cfg.Renderer.AppendMeeting((*bp)[:0], m, o)
