@@ -46,10 +46,19 @@ type syncer struct {
 }
 
 func newSyncer(path string, fsync bool, durableSeq int64) *syncer {
+	// With fsync, the hand-off is unbuffered: the writer may commit one
+	// batch while the previous one is being synced, but no more. Letting it
+	// run further ahead made many small commits, each rewriting the same
+	// index pages: more CPU per create on a machine where CPU, not the disk,
+	// is the limit (docs/performance.md).
+	depth := 4
+	if fsync {
+		depth = 0
+	}
 	s := &syncer{
 		walPath:  path + "-wal",
 		fsync:    fsync,
-		batches:  make(chan []*op, 4),
+		batches:  make(chan []*op, depth),
 		done:     make(chan struct{}),
 		advanced: make(chan struct{}),
 		failed:   make(chan struct{}),
