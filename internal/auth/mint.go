@@ -2,15 +2,14 @@ package auth
 
 import (
 	"crypto/rand"
-	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/go-jose/go-jose/v4/jwt"
+	"github.com/google/uuid"
 	"github.com/meetd/meetd"
 )
 
@@ -24,7 +23,7 @@ const DevClientID = "de7c11e1-7e57-4000-8000-000000000001"
 const DefaultTokenTTL = time.Hour
 
 // servicePrincipalNamespace seeds ServicePrincipalID's name-based UUIDs.
-var servicePrincipalNamespace = [16]byte{0x6d, 0x65, 0x65, 0x74, 0x64, 0x2d, 0x4f, 0x73, 0x8a, 0x70, 0x72, 0x69, 0x6e, 0x63, 0x69, 0x70}
+var servicePrincipalNamespace = uuid.UUID{0x6d, 0x65, 0x65, 0x74, 0x64, 0x2d, 0x4f, 0x73, 0x8a, 0x70, 0x72, 0x69, 0x6e, 0x63, 0x69, 0x70}
 
 // TokenRequest describes a token for Issuer.Mint. A request with UserID is
 // for a delegated (user) token; one with only AppID is for an application
@@ -162,24 +161,7 @@ func (r TokenRequest) claims() (*claims, error) {
 // service principal in the tenant, as written in its app-only tokens. It is
 // a name-based (version 5) UUID: stable across runs and machines.
 func ServicePrincipalID(tenantID, appID string) string {
-	h := sha1.New()
-	h.Write(servicePrincipalNamespace[:])
-	h.Write([]byte(strings.ToLower(tenantID) + "/" + strings.ToLower(appID)))
-	var u [16]byte
-	copy(u[:], h.Sum(nil))
-	u[6] = u[6]&0x0f | 0x50 // version 5
-	u[8] = u[8]&0x3f | 0x80 // RFC 4122 variant
-	var b [36]byte
-	hex.Encode(b[0:8], u[0:4])
-	b[8] = '-'
-	hex.Encode(b[9:13], u[4:6])
-	b[13] = '-'
-	hex.Encode(b[14:18], u[6:8])
-	b[18] = '-'
-	hex.Encode(b[19:23], u[8:10])
-	b[23] = '-'
-	hex.Encode(b[24:], u[10:])
-	return string(b[:])
+	return uuid.NewSHA1(servicePrincipalNamespace, []byte(strings.ToLower(tenantID)+"/"+strings.ToLower(appID))).String()
 }
 
 // pairwiseSubject returns a sub claim like Entra's: unique to the user and
