@@ -249,6 +249,22 @@ func TestCrashKeepsAcknowledgedMeetings(t *testing.T) {
 	}
 }
 
+// --db sqlite:PATH puts the database where it says, with the key beside it.
+func TestSQLitePath(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "elsewhere.db")
+	p := startServe(t, "--db", "sqlite:"+db)
+	tok := cli(t, "token", "--db", "sqlite:"+db, "--tenant", tenant, "--user", alice)
+	if a := post(t, p.url+"/v1.0/me/onlineMeetings/createOrGet", tok, `{"externalId":"path"}`); a.status != 201 {
+		t.Fatalf("createOrGet: got %d, want 201: %s", a.status, a.raw)
+	}
+	for _, f := range []string{db, filepath.Join(dir, "signing-key.pem")} {
+		if _, err := os.Stat(f); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+}
+
 // Flags come from MEETD_* variables too.
 func TestEnvironmentVariables(t *testing.T) {
 	data := t.TempDir()
