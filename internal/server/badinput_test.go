@@ -66,3 +66,12 @@ func TestUnknownRoutes(t *testing.T) {
 	e.do("GET", "/v1.0/me/events", tok, "").wantError(t, http.StatusBadRequest, "BadRequest", "")
 	e.do("PUT", "/v1.0/me/onlineMeetings/abc", tok, `{}`).wantError(t, http.StatusBadRequest, "BadRequest", "")
 }
+
+// Graph's path segments are case-insensitive; ids keep their case.
+func TestPathSegmentsIgnoreCase(t *testing.T) {
+	e := newEnv(t)
+	tok := e.user(tenantA, alice)
+	m := e.do("POST", "/V1.0/ME/onlinemeetings/CREATEORGET", tok, `{"externalId":"case"}`).want(t, http.StatusCreated)
+	e.do("GET", "/v1.0/Me/OnlineMeetings/"+m.str("id"), tok, "").want(t, http.StatusOK)
+	e.do("GET", "/BETA/users/"+alice+"/onlineMEETINGS/"+m.str("id"), tok, "").want(t, http.StatusOK)
+}

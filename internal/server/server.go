@@ -83,5 +83,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.log.Enabled(r.Context(), slog.LevelDebug) {
 		s.log.Debug("request", "request-id", ids.request, "client-request-id", ids.client, "method", r.Method, "path", r.URL.RequestURI())
 	}
+	if p := canonicalPath(r.URL.Path); p != r.URL.Path {
+		r.URL.Path, r.URL.RawPath = p, ""
+	}
 	s.mux.ServeHTTP(w, r)
 }
