@@ -135,7 +135,8 @@ func (s *Store) MeetingByKey(ctx context.Context, k meetd.Key) (*meetd.Meeting, 
 		return nil, notFound()
 	}
 	m, _, err := s.queryOne(ctx, "meeting by key", `SELECT `+meetingColumns+` FROM meetings m
-		WHERE m.tenant_id = $1 AND m.organizer_id = $2 AND m.external_id = $3 AND m.deleted_at IS NULL`,
+		WHERE m.tenant_id = $1 AND m.organizer_id = $2 AND m.external_id = $3 AND m.deleted_at IS NULL
+		  AND m.external_id <> ''`, // the partial index's own predicate: without it a generic plan cannot use the index
 		k.TenantID, k.OrganizerID, k.ExternalID)
 	return m, err
 }
