@@ -59,7 +59,9 @@ func (sf storeFlags) open(ctx context.Context, server bool) (*openedStore, error
 			return nil, fmt.Errorf("%w: --sync must be full or normal, not %q", errUsage, *sf.sync)
 		}
 		opts := sqlite.Options{Synchronous: *sf.sync}
-		if !server {
+		if server {
+			opts.LoadKeysAtOpen = true
+		} else {
 			opts.CacheSize = -1 // the CLI only touches policies
 		}
 		st, err := sqlite.Open(path, opts)

@@ -98,3 +98,44 @@ func TestKeyFilterLoadsStoredKeys(t *testing.T) {
 		t.Fatalf("MeetingByKey of the deleted meeting: got %v, want ENOTFOUND", err)
 	}
 }
+
+// With LoadKeysAtOpen the scan starts at Open, before any look-up; without
+// it, not until the first one (the CLI never pays for it).
+func TestKeyFilterLoadsAtOpenWhenAsked(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "meetd.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := storetest.NewMeeting(t, storetest.NewObjectID(), storetest.NewObjectID(), "stored")
+	if _, _, err := s.CreateOrGetMeeting(t.Context(), m); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	lazy, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond)
+	if lazy.keys.ready.Load() {
+		t.Errorf("without LoadKeysAtOpen the filter loaded before any look-up")
+	}
+	lazy.Close()
+
+	eager, err := Open(path, Options{LoadKeysAtOpen: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eager.Close()
+	for deadline := time.Now().Add(10 * time.Second); !eager.keys.ready.Load(); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("with LoadKeysAtOpen the filter did not load without a look-up")
+		}
+	}
+	if eager.keys.absent(m.Key()) {
+		t.Errorf("the loaded filter says the stored key is absent")
+	}
+}

@@ -58,6 +58,11 @@ type Options struct {
 	// a new createOrGet key without reading the database (keyfilter.go);
 	// 0 means DefaultKeyFilterBytes and a negative value turns it off.
 	KeyFilterBytes int
+	// LoadKeysAtOpen starts the key filter's background scan of the stored
+	// keys at Open instead of at the first look-up, so that a server's
+	// first requests do not share the machine with it. The CLI leaves it
+	// off and never pays for the scan.
+	LoadKeysAtOpen bool
 	// ReadConns is the number of read connections; 0 means
 	// max(4, GOMAXPROCS).
 	ReadConns int
@@ -189,6 +194,9 @@ func Open(path string, opts Options) (*Store, error) {
 	}
 	cdb.SetMaxOpenConns(1)
 	s.w = newWriter(conn, ws, maxBatch, newCheckpointer(cdb), newSyncer(path, fsync, lastSeq))
+	if opts.LoadKeysAtOpen {
+		s.keys.load(s.rdb)
+	}
 	return s, nil
 }
 
