@@ -23,12 +23,27 @@ func newRequestIDs(w http.ResponseWriter, r *http.Request) requestIDs {
 		client = id
 	}
 	h := w.Header()
-	// Graph spells these in lower case; set the map directly to keep it so.
-	h["request-id"] = []string{id}
-	h["client-request-id"] = []string{client}
+	h[hdrRequestID] = []string{id}
+	h[hdrClientRequestID] = []string{client}
 	h["OData-Version"] = hdrODataVersion
 	return requestIDs{request: id, client: client}
 }
 
 // newGUID returns a random (version 4) GUID in its usual text form.
 func newGUID() string { return uuid.NewString() }
+
+// Graph spells its id headers in lower case, so they are set in the header
+// map directly (Header.Set would canonicalise them to Request-Id) and must be
+// read back the same way, through rawHeader; never with Header.Get.
+const (
+	hdrRequestID       = "request-id"
+	hdrClientRequestID = "client-request-id"
+)
+
+// rawHeader returns the first value stored under exactly key.
+func rawHeader(h http.Header, key string) string {
+	if v := h[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}

@@ -135,15 +135,8 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if secs, ok := graph.RetryAfter(err); ok {
 		h["Retry-After"] = []string{strconv.Itoa(secs)}
 	}
-	var reqID, clientID string
-	if v := h["request-id"]; len(v) > 0 {
-		reqID = v[0]
-	}
-	if v := h["client-request-id"]; len(v) > 0 {
-		clientID = v[0]
-	}
 	delete(h, "Preference-Applied")
-	body := graph.AppendError(nil, err, reqID, clientID, s.now())
+	body := graph.AppendError(nil, err, rawHeader(h, hdrRequestID), rawHeader(h, hdrClientRequestID), s.now())
 	h["Content-Type"] = hdrErrorContentType
 	h["Content-Length"] = []string{strconv.Itoa(len(body))}
 	w.WriteHeader(status)
@@ -151,10 +144,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 func (s *Server) logError(level string, r *http.Request, h http.Header, err error) {
-	var id string
-	if v := h["request-id"]; len(v) > 0 {
-		id = v[0]
-	}
+	id := rawHeader(h, hdrRequestID)
 	var e *meetd.Error
 	cause := err
 	if errors.As(err, &e) && e.Err != nil {
