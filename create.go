@@ -31,6 +31,24 @@ type MeetingInput struct {
 // tells a 201 from a 200. On a hit the stored meeting comes back unchanged
 // and the rest of the input is ignored.
 func (s *Service) CreateOrGet(ctx context.Context, c *Caller, pathUser string, in MeetingInput) (m *Meeting, created bool, err error) {
+	// A look-up first keeps the common hit cheap; the store's unique key, not
+	// this read, settles a race between two creates.
+	m, err = s.MeetingByExternalID(ctx, c, pathUser, in.ExternalID)
+	if err == nil {
+		return m, false, nil
+	}
+	if ErrorCode(err) != ENOTFOUND {
+		return nil, false, err
+	}
+	return s.CreateAfterMiss(ctx, c, pathUser, in)
+}
+
+// CreateAfterMiss is the create half of CreateOrGet, for a caller that has
+// just found no meeting with MeetingByExternalID: it skips the look-up, which
+// on a networked store is a round trip per create. A meeting created by
+// someone else meanwhile still comes back, with created false: the store's
+// unique key decides.
+func (s *Service) CreateAfterMiss(ctx context.Context, c *Caller, pathUser string, in MeetingInput) (m *Meeting, created bool, err error) {
 	user, err := s.authorize(ctx, c, pathUser, true)
 	if err != nil {
 		return nil, false, err
@@ -40,14 +58,6 @@ func (s *Service) CreateOrGet(ctx context.Context, c *Caller, pathUser string, i
 	}
 	if len(in.ExternalID) > MaxExternalIDBytes {
 		return nil, false, Errorf(EINVALID, "externalId must be at most %d bytes long.", MaxExternalIDBytes)
-	}
-	key := Key{TenantID: c.TenantID, OrganizerID: user, ExternalID: in.ExternalID}
-	// A look-up first keeps the common hit cheap; the store's unique key, not
-	// this read, settles a race between two creates.
-	if m, err := s.store.MeetingByKey(ctx, key); err == nil {
-		return m, false, nil
-	} else if ErrorCode(err) != ENOTFOUND {
-		return nil, false, err
 	}
 	if err := validateInput(&in); err != nil {
 		return nil, false, err

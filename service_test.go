@@ -81,6 +81,31 @@ func TestCreateOrGetRedrawsTakenIDs(t *testing.T) {
 	}
 }
 
+// CreateAfterMiss skips the look-up, but a meeting created for the key after
+// the caller's miss still comes back unchanged, not a second one.
+func TestCreateAfterMissReturnsTheMeetingMadeMeanwhile(t *testing.T) {
+	svc := meetd.NewService(openStore(t), meetd.Options{})
+	ctx := context.Background()
+	if _, err := svc.MeetingByExternalID(ctx, delegated(alice), "", "race"); meetd.ErrorCode(err) != meetd.ENOTFOUND {
+		t.Fatalf("look-up before any create: got %v, want ENOTFOUND", err)
+	}
+	first, created, err := svc.CreateAfterMiss(ctx, delegated(alice), "", meetd.MeetingInput{ExternalID: "race", Subject: "first"})
+	if err != nil || !created {
+		t.Fatalf("first create: %v created=%v", err, created)
+	}
+	// A second caller that missed at the same time as the first.
+	second, created, err := svc.CreateAfterMiss(ctx, delegated(alice), "", meetd.MeetingInput{ExternalID: "race", Subject: "second"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if created || second.ID != first.ID || second.Subject != "first" {
+		t.Errorf("second create: got created=%v id %s subject %q, want created=false id %s subject \"first\"", created, second.ID, second.Subject, first.ID)
+	}
+	if _, _, err := svc.CreateAfterMiss(ctx, delegated(alice), "", meetd.MeetingInput{}); meetd.ErrorCode(err) != meetd.EINVALID {
+		t.Errorf("no externalId: got %v, want EINVALID", err)
+	}
+}
+
 // Concurrent PATCHes of different properties both land: the store's version
 // check makes the loser re-read and re-apply.
 func TestConcurrentUpdatesAreNotLost(t *testing.T) {

@@ -39,7 +39,7 @@ func (s *Server) createOrGet(w http.ResponseWriter, r *http.Request, c *meetd.Ca
 		s.writeError(w, r, err)
 		return
 	}
-	m, created, err := s.cfg.Service.CreateOrGet(r.Context(), c, user, in)
+	m, created, err := s.cfg.Service.CreateAfterMiss(r.Context(), c, user, in)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
