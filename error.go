@@ -49,6 +49,9 @@ func Errorf(code, format string, args ...any) *Error {
 // ErrorCode returns the code of the first *Error in err's chain, EINTERNAL for
 // any other non-nil error, and "" for nil.
 func ErrorCode(err error) string {
+	if e, ok := err.(*Error); ok && e != nil {
+		return e.Code // the common case, without errors.As's reflection
+	}
 	var e *Error
 	switch {
 	case err == nil:
