@@ -192,25 +192,25 @@ func validRole(r Role) bool {
 // newMeeting builds a meeting for the organizer from valid input, with fresh
 // ids and the default settings.
 func (s *Service) newMeeting(c *Caller, organizer string, in MeetingInput) (*Meeting, error) {
-	r := randReader{s}
+	d := newDraw(randReader{s})
 	now := s.now().UTC().Truncate(100) // Graph keeps 100 ns ticks
-	thread, err := newThreadID(r, now)
+	thread, err := d.threadID(now)
 	if err != nil {
 		return nil, err
 	}
-	joinID, err := orderedDigits(r, now, 13, 4)
+	joinID, err := d.orderedDigits(now, 13, 4)
 	if err != nil {
 		return nil, err
 	}
-	vtc, err := orderedDigits(r, now, 14, 4)
+	vtc, err := d.orderedDigits(now, 14, 4)
 	if err != nil {
 		return nil, err
 	}
-	conf, err := digits(r, 9)
+	conf, err := d.digits(9)
 	if err != nil {
 		return nil, err
 	}
-	pass, err := passcode(r)
+	pass, err := d.passcode()
 	if err != nil {
 		return nil, err
 	}

@@ -97,24 +97,67 @@ func IsThreadID(s string) bool {
 // enough and unique; the store's unique keys catch the rare collision and the
 // service draws again.
 
-// newThreadID draws a meeting thread id: "19:meeting_", 16 hex digits of the
-// creation time in nanoseconds, 16 random bytes in base64url, "@thread.v2".
-func newThreadID(r io.Reader, now time.Time) (string, error) {
-	var b [16]byte
-	if _, err := io.ReadFull(r, b[:]); err != nil {
-		return "", fmt.Errorf("thread id: %w", err)
+// draw hands out the bytes of one read of the service's random source: a
+// meeting's ids take one read (and one lock of the source) instead of one
+// each, and no allocation but the ids themselves.
+type draw struct {
+	r   io.Reader
+	buf [64]byte
+	n   int // bytes of buf handed out; len(buf) when none are left
+}
+
+func newDraw(r io.Reader) *draw { return &draw{r: r, n: 64} }
+
+// next returns k ≤ 64 random bytes, valid until the next call.
+func (d *draw) next(k int) ([]byte, error) {
+	if len(d.buf)-d.n < k {
+		if _, err := io.ReadFull(d.r, d.buf[:]); err != nil {
+			return nil, fmt.Errorf("random ids: %w", err)
+		}
+		d.n = 0
 	}
-	return "19:meeting_" + fmt.Sprintf("%016x", uint64(now.UnixNano())) + base64.RawURLEncoding.EncodeToString(b[:]) + "@thread.v2", nil
+	b := d.buf[d.n : d.n+k]
+	d.n += k
+	return b, nil
+}
+
+// below returns a random number in [0, n), n ≤ 256, with no modulo bias:
+// bytes from the largest multiple of n up are drawn again.
+func (d *draw) below(n int) (byte, error) {
+	limit := 256 - 256%n
+	for {
+		b, err := d.next(1)
+		if err != nil {
+			return 0, err
+		}
+		if int(b[0]) < limit {
+			return byte(int(b[0]) % n), nil
+		}
+	}
+}
+
+// threadID draws a meeting thread id: "19:meeting_", 16 hex digits of the
+// creation time in nanoseconds, 16 random bytes in base64url, "@thread.v2".
+func (d *draw) threadID(now time.Time) (string, error) {
+	b, err := d.next(16)
+	if err != nil {
+		return "", err
+	}
+	const prefix, suffix = "19:meeting_", "@thread.v2"
+	out := make([]byte, 0, len(prefix)+16+22+len(suffix))
+	out = append(out, prefix...)
+	t := uint64(now.UnixNano())
+	for shift := 60; shift >= 0; shift -= 4 {
+		out = append(out, "0123456789abcdef"[t>>uint(shift)&0xf])
+	}
+	out = base64.RawURLEncoding.AppendEncode(out, b)
+	return string(append(out, suffix...)), nil
 }
 
 // orderedDigits draws n decimal digits: the first n-rand from the creation
 // time in milliseconds (wrapping, never starting with 0), then rand random
 // digits.
-func orderedDigits(r io.Reader, now time.Time, n, rand int) (string, error) {
-	tail, err := digits(r, rand)
-	if err != nil {
-		return "", err
-	}
+func (d *draw) orderedDigits(now time.Time, n, rand int) (string, error) {
 	head := n - rand
 	span := uint64(1)
 	for range head - 1 {
@@ -122,40 +165,45 @@ func orderedDigits(r io.Reader, now time.Time, n, rand int) (string, error) {
 	}
 	// head digits, first one 1–9: span*1 … span*10-1.
 	ms := uint64(now.UnixMilli())%(9*span) + span
-	return fmt.Sprintf("%0*d", head, ms) + tail, nil
+	out := make([]byte, n)
+	for i := head - 1; i >= 0; i-- {
+		out[i] = byte('0' + ms%10)
+		ms /= 10
+	}
+	if err := d.fill(out[head:], "0123456789"); err != nil {
+		return "", err
+	}
+	return string(out), nil
 }
 
 // digits draws n random decimal digits.
-func digits(r io.Reader, n int) (string, error) {
-	b := make([]byte, n)
-	if _, err := io.ReadFull(r, b); err != nil {
-		return "", fmt.Errorf("digits: %w", err)
+func (d *draw) digits(n int) (string, error) {
+	out := make([]byte, n)
+	if err := d.fill(out, "0123456789"); err != nil {
+		return "", err
 	}
-	for i := range b {
-		// 250 is the largest multiple of 10 below 256: reject the rest so
-		// every digit is equally likely.
-		for b[i] >= 250 {
-			var one [1]byte
-			if _, err := io.ReadFull(r, one[:]); err != nil {
-				return "", fmt.Errorf("digits: %w", err)
-			}
-			b[i] = one[0]
-		}
-		b[i] = '0' + b[i]%10
-	}
-	return string(b), nil
+	return string(out), nil
 }
 
 const passcodeAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
 
 // passcode draws a 6-character passcode like Teams' (no look-alike characters).
-func passcode(r io.Reader) (string, error) {
-	b := make([]byte, 6)
-	if _, err := io.ReadFull(r, b); err != nil {
-		return "", fmt.Errorf("passcode: %w", err)
+func (d *draw) passcode() (string, error) {
+	out := make([]byte, 6)
+	if err := d.fill(out, passcodeAlphabet); err != nil {
+		return "", err
 	}
-	for i := range b {
-		b[i] = passcodeAlphabet[int(b[i])%len(passcodeAlphabet)]
+	return string(out), nil
+}
+
+// fill sets every byte of out to a character of alphabet, each equally likely.
+func (d *draw) fill(out []byte, alphabet string) error {
+	for i := range out {
+		c, err := d.below(len(alphabet))
+		if err != nil {
+			return err
+		}
+		out[i] = alphabet[c]
 	}
-	return string(b), nil
+	return nil
 }
