@@ -1,0 +1,344 @@
+package record
+
+import (
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// The JSON scanner under Decode. It reads encoding/json's grammar, with its
+// whitespace, escapes, nesting limit and string decoding (invalid UTF-8 and
+// lone surrogates become U+FFFD), so that any document encoding/json reads
+// into the stored shape reads here alike; differential_test.go holds it to
+// that.
+
+// maxDepth is encoding/json's nesting limit.
+const maxDepth = 10000
+
+// decoder reads one document from b; i is the next byte to read.
+type decoder struct {
+	b []byte
+	i int
+}
+
+// SyntaxError is the error Decode returns for text that is not valid JSON
+// or not of the stored shape.
+type SyntaxError struct {
+	Offset int // the byte of the input where reading stopped
+	Msg    string
+}
+
+func (e *SyntaxError) Error() string {
+	return "record: " + e.Msg + " at offset " + strconv.Itoa(e.Offset)
+}
+
+func (d *decoder) fail(msg string) error { return &SyntaxError{Offset: d.i, Msg: msg} }
+
+func (d *decoder) space() {
+	for d.i < len(d.b) {
+		switch d.b[d.i] {
+		case ' ', '\t', '\n', '\r':
+			d.i++
+		default:
+			return
+		}
+	}
+}
+
+// peek returns the next byte after whitespace, or 0 at the end.
+func (d *decoder) peek() byte {
+	d.space()
+	if d.i < len(d.b) {
+		return d.b[d.i]
+	}
+	return 0
+}
+
+// literal consumes lit (true, false or null), which must be next.
+func (d *decoder) literal(lit string) error {
+	if len(d.b)-d.i < len(lit) || string(d.b[d.i:d.i+len(lit)]) != lit {
+		return d.fail("invalid literal")
+	}
+	d.i += len(lit)
+	return nil
+}
+
+// null consumes a null if one is next, and reports whether it did.
+func (d *decoder) null() (bool, error) {
+	if d.peek() != 'n' {
+		return false, nil
+	}
+	return true, d.literal("null")
+}
+
+// open consumes the opening bracket c ('{' or '['), which must be next, and
+// reports whether the container is empty (its closer consumed too).
+func (d *decoder) open(c byte) (empty bool, err error) {
+	if d.peek() != c {
+		return false, d.fail("wrong type of value")
+	}
+	d.i++
+	closer := byte('}')
+	if c == '[' {
+		closer = ']'
+	}
+	if d.peek() == closer {
+		d.i++
+		return true, nil
+	}
+	return false, nil
+}
+
+// more consumes the ',' or the closer after a member or element, and
+// reports whether another one follows.
+func (d *decoder) more(closer byte) (bool, error) {
+	switch d.peek() {
+	case ',':
+		d.i++
+		return true, nil
+	case closer:
+		d.i++
+		return false, nil
+	}
+	return false, d.fail("expected ',' or '" + string(closer) + "'")
+}
+
+// key consumes a member's name and its colon. The name is returned as it is
+// in the input unless it holds escapes or non-ASCII bytes, which are decoded
+// as encoding/json decodes them before it matches a field.
+func (d *decoder) key() ([]byte, error) {
+	if d.peek() != '"' {
+		return nil, d.fail("expected a member name")
+	}
+	raw, plain, err := d.stringBytes()
+	if err != nil {
+		return nil, err
+	}
+	if !plain {
+		raw = unquote(raw, nil)
+	}
+	if d.peek() != ':' {
+		return nil, d.fail("expected ':'")
+	}
+	d.i++
+	return raw, nil
+}
+
+// stringBytes consumes the string at d.i (its opening quote) and returns its
+// raw contents. plain reports contents that need no decoding: valid UTF-8
+// without escapes.
+func (d *decoder) stringBytes() (raw []byte, plain bool, err error) {
+	start := d.i + 1
+	plain = true
+	ascii := true
+	for i := start; i < len(d.b); i++ {
+		switch c := d.b[i]; {
+		case c == '"':
+			d.i = i + 1
+			raw = d.b[start:i]
+			if plain && !ascii {
+				plain = utf8.Valid(raw)
+			}
+			return raw, plain, nil
+		case c < 0x20:
+			d.i = i
+			return nil, false, d.fail("control character in string")
+		case c >= utf8.RuneSelf:
+			ascii = false
+		case c == '\\':
+			plain = false
+			i++
+			if i >= len(d.b) {
+				break
+			}
+			switch d.b[i] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			case 'u':
+				if _, ok := hex4(d.b[i+1:]); !ok {
+					d.i = i
+					return nil, false, d.fail("invalid \\u escape")
+				}
+				i += 4
+			default:
+				d.i = i
+				return nil, false, d.fail("invalid escape")
+			}
+		}
+	}
+	d.i = len(d.b)
+	return nil, false, d.fail("unterminated string")
+}
+
+// unquote appends to dst the decoded contents of a valid JSON string, as
+// encoding/json decodes them: escapes resolved, and each invalid UTF-8 byte
+// or lone surrogate as U+FFFD.
+func unquote(s, dst []byte) []byte {
+	if dst == nil {
+		dst = make([]byte, 0, len(s))
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == '\\':
+			i++
+			switch s[i] {
+			case 'b':
+				dst = append(dst, '\b')
+			case 'f':
+				dst = append(dst, '\f')
+			case 'n':
+				dst = append(dst, '\n')
+			case 'r':
+				dst = append(dst, '\r')
+			case 't':
+				dst = append(dst, '\t')
+			case 'u':
+				r, _ := hex4(s[i+1:])
+				i += 4
+				if utf16.IsSurrogate(r) {
+					// A pair is \uD8xx\uDCxx; anything else is a lone half.
+					if len(s)-i > 6 && s[i+1] == '\\' && s[i+2] == 'u' {
+						if r2, ok := hex4(s[i+3:]); ok {
+							if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
+								dst = utf8.AppendRune(dst, dec)
+								i += 7
+								continue
+							}
+						}
+					}
+					r = utf8.RuneError
+				}
+				dst = utf8.AppendRune(dst, r)
+			default: // '"', '\\', '/'
+				dst = append(dst, s[i])
+			}
+			i++
+		case c < utf8.RuneSelf:
+			dst = append(dst, c)
+			i++
+		default:
+			r, size := utf8.DecodeRune(s[i:])
+			dst = utf8.AppendRune(dst, r) // RuneError for an invalid byte
+			i += size
+		}
+	}
+	return dst
+}
+
+func hex4(h []byte) (rune, bool) {
+	if len(h) < 4 {
+		return 0, false
+	}
+	var r rune
+	for _, c := range h[:4] {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c -= 'a' - 10
+		case 'A' <= c && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(c)
+	}
+	return r, true
+}
+
+// skip consumes any JSON value, checking its syntax; depth is how many
+// containers hold it.
+func (d *decoder) skip(depth int) error {
+	switch c := d.peek(); {
+	case c == '"':
+		_, _, err := d.stringBytes()
+		return err
+	case c == '{' || c == '[':
+		if depth >= maxDepth {
+			return d.fail("nested too deeply")
+		}
+		return d.skipContainer(c, depth+1)
+	case c == 't':
+		return d.literal("true")
+	case c == 'f':
+		return d.literal("false")
+	case c == 'n':
+		return d.literal("null")
+	case c == '-' || '0' <= c && c <= '9':
+		return d.skipNumber()
+	case c == 0 && d.i >= len(d.b):
+		return d.fail("unexpected end of input")
+	}
+	return d.fail("invalid character")
+}
+
+func (d *decoder) skipContainer(c byte, depth int) error {
+	empty, err := d.open(c)
+	if err != nil || empty {
+		return err
+	}
+	closer := byte(']')
+	if c == '{' {
+		closer = '}'
+	}
+	for {
+		if c == '{' {
+			if _, err := d.key(); err != nil {
+				return err
+			}
+		}
+		if err := d.skip(depth); err != nil {
+			return err
+		}
+		more, err := d.more(closer)
+		if err != nil || !more {
+			return err
+		}
+	}
+}
+
+// skipNumber consumes -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?.
+func (d *decoder) skipNumber() error {
+	b, i := d.b, d.i
+	if b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case i < len(b) && '1' <= b[i] && b[i] <= '9':
+		i = skipDigits(b, i)
+	default:
+		d.i = i
+		return d.fail("invalid number")
+	}
+	if i < len(b) && b[i] == '.' {
+		j := skipDigits(b, i+1)
+		if j == i+1 {
+			d.i = j
+			return d.fail("invalid number")
+		}
+		i = j
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		j := skipDigits(b, i)
+		if j == i {
+			d.i = j
+			return d.fail("invalid number")
+		}
+		i = j
+	}
+	d.i = i
+	return nil
+}
+
+func skipDigits(b []byte, i int) int {
+	for i < len(b) && '0' <= b[i] && b[i] <= '9' {
+		i++
+	}
+	return i
+}
