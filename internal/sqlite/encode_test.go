@@ -1,7 +1,8 @@
 package sqlite
 
 import (
-	"encoding/json"
+	"database/sql"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -11,159 +12,77 @@ import (
 	"github.com/meetd/meetd/internal/storetest"
 )
 
-// TestEncodeDataMatchesEncodingJSON checks the hand-written encoder against
-// encoding/json on meetingData: both must decode to the same document.
-func TestEncodeDataMatchesEncodingJSON(t *testing.T) {
-	tests := []struct {
-		name   string
-		change func(m *meetd.Meeting)
-	}{
-		{"every field set", func(m *meetd.Meeting) {}},
-		{"zero values", func(m *meetd.Meeting) {
-			m.Subject, m.Passcode, m.ConferenceID, m.PasscodeRequired = "", "", "", false
-			m.ChatInfo = meetd.ChatInfo{}
-			m.Organizer = meetd.Participant{}
-			m.Settings = meetd.Settings{}
-		}},
-		{"nil and empty slices", func(m *meetd.Meeting) {
-			m.Attendees = nil
-			m.Settings.AnonymizeIdentityForRoles = []meetd.Role{}
-		}},
-		{"empty attendees, nil roles", func(m *meetd.Meeting) {
-			m.Attendees = []meetd.Participant{}
-			m.Settings.AnonymizeIdentityForRoles = nil
-		}},
-		{"odd strings", func(m *meetd.Meeting) {
-			m.Subject = "\"q\" \\ / <b>&amp; \u2028\u2029 ünï 🎉 \x00\x01\x1f\x7f\t\r\n\b\f end"
-			m.Attendees[0].Identity.DisplayName = "bad utf-8: \xff\xfe \xc3 end"
-			m.Passcode = `{"not": "json"}`
-		}},
-		{"times", func(m *meetd.Meeting) {
-			m.Start = time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC)
-			m.End = time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC)
-			m.Created = time.Date(2025, 1, 1, 0, 0, 0, 100, time.FixedZone("x", 3600))
-			m.Modified = time.Time{}
-		}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			m := storetest.NewMeeting(t, "tenant", storetest.NewObjectID(), "ext")
-			tc.change(m)
-			want, err := json.Marshal(toData(m))
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := encodeData(m)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var g, w meetingData
-			if err := json.Unmarshal([]byte(got), &g); err != nil {
-				t.Fatalf("encodeData wrote invalid JSON: %v\n%s", err, got)
-			}
-			if err := json.Unmarshal(want, &w); err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(g, w) {
-				t.Fatalf("encodeData decodes to\n%+v\nencoding/json to\n%+v", g, w)
-			}
-		})
-	}
-}
+// The document itself is internal/record's, tested there; these tests cover
+// the column.
 
 func TestEncodeDataRefusesYearsJSONCannotHold(t *testing.T) {
 	m := storetest.NewMeeting(t, "tenant", storetest.NewObjectID(), "ext")
 	m.End = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
-	if _, err := encodeData(m); err == nil || !strings.Contains(err.Error(), "year") {
-		t.Fatalf("encodeData of year 10000: got %v, want an error", err)
+	if _, err := encodeData(m); err == nil || !strings.Contains(err.Error(), "year") || !strings.Contains(err.Error(), m.ID) {
+		t.Fatalf("encodeData of year 10000: got %v, want an error naming the year and the meeting", err)
 	}
 }
 
-// toData is what encodeData writes, built for encoding/json.
-func toData(m *meetd.Meeting) *meetingData {
-	d := &meetingData{
-		Subject:          m.Subject,
-		Start:            m.Start,
-		End:              m.End,
-		Created:          m.Created,
-		Modified:         m.Modified,
-		Passcode:         m.Passcode,
-		PasscodeRequired: m.PasscodeRequired,
-		ConferenceID:     m.ConferenceID,
-		ChatInfo:         chatData(m.ChatInfo),
-		Organizer:        fromParticipant(m.Organizer),
-		Settings:         fromSettings(m.Settings),
-	}
-	if m.Attendees != nil {
-		d.Attendees = make([]participantData, len(m.Attendees))
-		for i, a := range m.Attendees {
-			d.Attendees[i] = fromParticipant(a)
+func TestDecodeDataNamesTheMeeting(t *testing.T) {
+	m := &meetd.Meeting{ID: "the-id"}
+	for _, data := range []string{``, `{"subject":`, `{"attendees":{}}`, `[]`} {
+		if err := decodeData(m, []byte(data)); err == nil || !strings.Contains(err.Error(), "the-id") {
+			t.Errorf("decodeData(%q): got %v, want an error naming the meeting", data, err)
 		}
-	}
-	return d
-}
-
-func fromParticipant(p meetd.Participant) participantData {
-	return participantData{
-		Kind:        string(p.Identity.Kind),
-		ID:          p.Identity.ID,
-		DisplayName: p.Identity.DisplayName,
-		TenantID:    p.Identity.TenantID,
-		UPN:         p.UPN,
-		Role:        string(p.Role),
 	}
 }
 
-func fromSettings(s meetd.Settings) settingsData {
-	d := settingsData{
-		AllowedPresenters:                    s.AllowedPresenters,
-		AllowedLobbyAdmitters:                s.AllowedLobbyAdmitters,
-		LobbyBypassScope:                     s.LobbyBypassScope,
-		DialInBypass:                         s.DialInBypass,
-		IsEntryExitAnnounced:                 s.IsEntryExitAnnounced,
-		AllowMeetingChat:                     s.AllowMeetingChat,
-		AllowLiveShare:                       s.AllowLiveShare,
-		AllowTeamworkReactions:               s.AllowTeamworkReactions,
-		AllowAttendeeToEnableCamera:          s.AllowAttendeeToEnableCamera,
-		AllowAttendeeToEnableMic:             s.AllowAttendeeToEnableMic,
-		AllowBreakoutRooms:                   s.AllowBreakoutRooms,
-		AllowCopyingAndSharingMeetingContent: s.AllowCopyingAndSharingMeetingContent,
-		AllowPowerPointSharing:               s.AllowPowerPointSharing,
-		AllowRecording:                       s.AllowRecording,
-		AllowTranscription:                   s.AllowTranscription,
-		AllowWhiteboard:                      s.AllowWhiteboard,
-		RecordAutomatically:                  s.RecordAutomatically,
+// TestDataEditedWithSQLitesJSONFunctionsReads checks that a data column an
+// operator rewrote in the sqlite3 shell, with members added, moved and
+// reformatted by SQLite's JSON functions, still reads.
+func TestDataEditedWithSQLitesJSONFunctionsReads(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "meetd.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
 	}
-	if s.AnonymizeIdentityForRoles != nil {
-		d.AnonymizeIdentityForRoles = make([]string, len(s.AnonymizeIdentityForRoles))
-		for i, r := range s.AnonymizeIdentityForRoles {
-			d.AnonymizeIdentityForRoles[i] = string(r)
-		}
+	m := storetest.NewMeeting(t, "tenant", storetest.NewObjectID(), "ext")
+	if err := s.CreateMeeting(t.Context(), m); err != nil {
+		t.Fatal(err)
 	}
-	if w := s.Watermark; w != nil {
-		d.Watermark = &watermarkData{ForContentSharing: w.ForContentSharing, ForVideo: w.ForVideo}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
 	}
-	return d
-}
 
-// FuzzQuote checks that any string survives quote as it survives
-// encoding/json.
-func FuzzQuote(f *testing.F) {
-	for _, s := range []string{"", "plain", "\"\\\n\x00\xff", "ünï 🎉", "\u2028<>&", "\xc3"} {
-		f.Add(s)
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
 	}
-	f.Fuzz(func(t *testing.T, s string) {
-		var e jsonWriter
-		e.quote(s)
-		var got string
-		if err := json.Unmarshal(e.b, &got); err != nil {
-			t.Fatalf("quote(%q) wrote invalid JSON %s: %v", s, e.b, err)
-		}
-		b, _ := json.Marshal(s)
-		var want string
-		json.Unmarshal(b, &want)
-		if got != want {
-			t.Fatalf("quote(%q) decodes to %q, encoding/json's to %q", s, got, want)
-		}
-	})
+	defer db.Close()
+	res, err := db.Exec(`UPDATE meetings SET data = json_pretty(json_set(json_remove(data, '$.subject'),
+		'$.subject', 'Edited ✓ "by hand"', '$.addedLater', json('{"a":[1,2.5,null]}'), '$.settings.dialInBypass', json('false')))
+		WHERE id = ?`, m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		t.Fatalf("UPDATE: got %d rows, want 1", n)
+	}
+	var data string
+	if err := db.QueryRow(`SELECT data FROM meetings WHERE id = ?`, m.ID).Scan(&data); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(data, "\n    ") {
+		t.Fatalf("json_pretty did not reformat the column: %s", data)
+	}
+
+	s, err = Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	got, err := s.Meeting(t.Context(), m.TenantID, m.ID)
+	if err != nil {
+		t.Fatalf("Meeting: %v\ndata column: %s", err, data)
+	}
+	want := *m
+	want.Subject, want.Settings.DialInBypass = `Edited ✓ "by hand"`, false
+	if !reflect.DeepEqual(got, &want) {
+		t.Fatalf("Meeting after the edit:\ngot  %+v\nwant %+v", got, &want)
+	}
 }
