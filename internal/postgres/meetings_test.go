@@ -1,10 +1,12 @@
 package postgres_test
 
 import (
+	"context"
 	"reflect"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/meetd/meetd"
 	"github.com/meetd/meetd/internal/pgtest"
 	"github.com/meetd/meetd/internal/postgres"
@@ -56,5 +58,128 @@ func TestCreatedEqualsRead(t *testing.T) {
 				t.Errorf("created meeting shares its attendees with the input; want a copy")
 			}
 		})
+	}
+}
+
+// TestMeetingByKeySeesOtherWriters checks that a meeting MeetingByKey has
+// read before (and so cached) is read again when another replica, or SQL
+// outside meetd, changed or deleted it.
+func TestMeetingByKeySeesOtherWriters(t *testing.T) {
+	dsn := pgtest.NewDatabase(t)
+	a := openClosed(t, dsn, postgres.Options{})
+	b := openClosed(t, dsn, postgres.Options{})
+	tests := []struct {
+		name    string
+		change  func(t *testing.T, m *meetd.Meeting) // m as stored
+		subject string                               // the subject a read must then see; "" for ENOTFOUND
+	}{
+		{"unchanged", func(t *testing.T, m *meetd.Meeting) {}, "original"},
+		{"updated by another replica", func(t *testing.T, m *meetd.Meeting) {
+			u := *m
+			u.Subject, u.Version = "updated", m.Version+1
+			if err := b.UpdateMeeting(t.Context(), &u); err != nil {
+				t.Fatalf("UpdateMeeting: %v", err)
+			}
+		}, "updated"},
+		{"data changed by SQL, version kept", func(t *testing.T, m *meetd.Meeting) {
+			execSQL(t, dsn, `UPDATE meetings SET data = jsonb_set(data, '{subject}', '"by SQL"') WHERE id = $1`, m.ID)
+		}, "by SQL"},
+		{"deleted by another replica", func(t *testing.T, m *meetd.Meeting) {
+			if err := b.DeleteMeeting(t.Context(), m.TenantID, m.ID); err != nil {
+				t.Fatalf("DeleteMeeting: %v", err)
+			}
+		}, ""},
+		{"deleted, and the key created again", func(t *testing.T, m *meetd.Meeting) {
+			if err := b.DeleteMeeting(t.Context(), m.TenantID, m.ID); err != nil {
+				t.Fatalf("DeleteMeeting: %v", err)
+			}
+			again := storetest.NewMeeting(t, m.TenantID, m.OrganizerID, m.ExternalID)
+			again.Subject = "created again"
+			if _, _, err := b.CreateOrGetMeeting(t.Context(), again); err != nil {
+				t.Fatalf("CreateOrGetMeeting: %v", err)
+			}
+		}, "created again"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := storetest.NewMeeting(t, storetest.NewObjectID(), storetest.NewObjectID(), "cached")
+			m.Subject = "original"
+			if _, _, err := a.CreateOrGetMeeting(t.Context(), m); err != nil {
+				t.Fatalf("CreateOrGetMeeting: %v", err)
+			}
+			for range 2 { // the second read is the one the cache can answer
+				if _, err := a.MeetingByKey(t.Context(), m.Key()); err != nil {
+					t.Fatalf("MeetingByKey: %v", err)
+				}
+			}
+			tc.change(t, m)
+			want, wantErr := b.MeetingByKey(t.Context(), m.Key()) // b never read it before the change
+			got, err := a.MeetingByKey(t.Context(), m.Key())
+			if tc.subject == "" {
+				if meetd.ErrorCode(err) != meetd.ENOTFOUND || meetd.ErrorCode(wantErr) != meetd.ENOTFOUND {
+					t.Fatalf("MeetingByKey: got %v (other replica: %v), want ENOTFOUND", err, wantErr)
+				}
+				return
+			}
+			if err != nil || wantErr != nil {
+				t.Fatalf("MeetingByKey: got %v (other replica: %v), want the meeting", err, wantErr)
+			}
+			if got.Subject != tc.subject || !reflect.DeepEqual(got, want) {
+				t.Errorf("MeetingByKey: got subject %q, version %d; want %q as the other replica reads it (%+v)",
+					got.Subject, got.Version, tc.subject, want)
+			}
+		})
+	}
+}
+
+// TestMeetingByKeyCache checks that an unchanged meeting read twice is
+// served from the read cache, and that with the cache off it is read anew.
+func TestMeetingByKeyCache(t *testing.T) {
+	dsn := pgtest.NewDatabase(t)
+	tests := []struct {
+		name  string
+		dsn   string
+		bytes int
+		same  bool
+	}{
+		{"default", dsn, 0, true},
+		{"off", dsn, -1, false},
+		{"too small for one meeting", dsn, 1000, false},
+		{"simple protocol (PgBouncer)", dsn + "&default_query_exec_mode=simple_protocol", 0, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := openClosed(t, tc.dsn, postgres.Options{ReadCacheBytes: tc.bytes})
+			m := storetest.NewMeeting(t, storetest.NewObjectID(), storetest.NewObjectID(), "twice")
+			if _, _, err := s.CreateOrGetMeeting(t.Context(), m); err != nil {
+				t.Fatalf("CreateOrGetMeeting: %v", err)
+			}
+			first, err := s.MeetingByKey(t.Context(), m.Key())
+			if err != nil {
+				t.Fatalf("MeetingByKey: %v", err)
+			}
+			second, err := s.MeetingByKey(t.Context(), m.Key())
+			if err != nil {
+				t.Fatalf("MeetingByKey: %v", err)
+			}
+			if got := first == second; got != tc.same {
+				t.Errorf("second read is the cached meeting: got %t, want %t", got, tc.same)
+			}
+			if !reflect.DeepEqual(first, second) {
+				t.Errorf("second read differs:\ngot  %+v\nwant %+v", second, first)
+			}
+		})
+	}
+}
+
+func execSQL(t testing.TB, dsn, sql string, args ...any) {
+	t.Helper()
+	conn, err := pgx.Connect(t.Context(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(t.Context(), sql, args...); err != nil {
+		t.Fatalf("%s: %v", sql, err)
 	}
 }

@@ -39,12 +39,17 @@ type Options struct {
 	// MaxConns caps the pool's connections; zero keeps the DSN's
 	// pool_max_conns, or pgx's default (the larger of 4 and the CPU count).
 	MaxConns int32
+	// ReadCacheBytes bounds the memory of the meetings that createOrGet's
+	// look-up keeps so as not to read and decode an unchanged one again
+	// (readcache.go); DefaultReadCacheBytes when zero, none when negative.
+	ReadCacheBytes int
 }
 
 // Store is meetd.Store on PostgreSQL. It is safe for concurrent use.
 type Store struct {
 	pool    *pgxpool.Pool
 	timeout time.Duration
+	reads   *readCache
 	closed  atomic.Bool
 }
 
@@ -59,7 +64,11 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		// pgx's message names the bad part and hides any password.
 		return nil, &meetd.Error{Code: meetd.EINVALID, Message: "The PostgreSQL DSN is not valid.", Err: err}
 	}
-	s := &Store{timeout: opts.Timeout}
+	cacheBytes := opts.ReadCacheBytes
+	if cacheBytes == 0 {
+		cacheBytes = DefaultReadCacheBytes
+	}
+	s := &Store{timeout: opts.Timeout, reads: newReadCache(cacheBytes)}
 	if s.timeout <= 0 {
 		s.timeout = DefaultTimeout
 	}
