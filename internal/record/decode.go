@@ -87,15 +87,83 @@ const (
 
 var watermarkNames = []string{wForContentSharing: "forContentSharing", wForVideo: "forVideo"}
 
-// field returns the index in names of the member name k: an exact match,
-// else one that differs only in case (Unicode case folding, as
-// encoding/json matches), else -1.
-func field(k []byte, names []string) int {
-	for i, n := range names {
-		if string(k) == n {
-			return i
-		}
+// The xxxField functions return the index in xxxNames of the member named
+// k: an exact match (a switch, which the compiler makes a quick search),
+// else one that differs only in case (foldField).
+
+func meetingField(k []byte) int {
+	switch string(k) {
+	case "subject":
+		return mSubject
+	case "start":
+		return mStart
+	case "end":
+		return mEnd
+	case "created":
+		return mCreated
+	case "modified":
+		return mModified
+	case "passcode":
+		return mPasscode
+	case "passcodeRequired":
+		return mPasscodeRequired
+	case "conferenceId":
+		return mConferenceID
+	case "chatInfo":
+		return mChatInfo
+	case "organizer":
+		return mOrganizer
+	case "attendees":
+		return mAttendees
+	case "settings":
+		return mSettings
 	}
+	return foldField(k, meetingNames)
+}
+
+func chatField(k []byte) int {
+	switch string(k) {
+	case "threadId":
+		return cThreadID
+	case "messageId":
+		return cMessageID
+	case "replyChainMessageId":
+		return cReplyChainMessageID
+	}
+	return foldField(k, chatNames)
+}
+
+func participantField(k []byte) int {
+	switch string(k) {
+	case "kind":
+		return pKind
+	case "id":
+		return pID
+	case "displayName":
+		return pDisplayName
+	case "tenantId":
+		return pTenantID
+	case "upn":
+		return pUPN
+	case "role":
+		return pRole
+	}
+	return foldField(k, participantNames)
+}
+
+func watermarkField(k []byte) int {
+	switch string(k) {
+	case "forContentSharing":
+		return wForContentSharing
+	case "forVideo":
+		return wForVideo
+	}
+	return foldField(k, watermarkNames)
+}
+
+// foldField returns the index in names of the name that k matches but for
+// case, with Unicode case folding as encoding/json matches names, or -1.
+func foldField(k []byte, names []string) int {
 	for i, n := range names {
 		if bytes.EqualFold(k, []byte(n)) {
 			return i
@@ -115,7 +183,7 @@ func (d *decoder) meeting(m *meetd.Meeting) error {
 		if err != nil {
 			return err
 		}
-		switch field(k, meetingNames) {
+		switch meetingField(k) {
 		case mSubject:
 			err = d.str(&m.Subject)
 		case mStart:
@@ -166,7 +234,7 @@ func (d *decoder) chatInfo(c *meetd.ChatInfo, depth int) error {
 		if err != nil {
 			return err
 		}
-		switch field(k, chatNames) {
+		switch chatField(k) {
 		case cThreadID:
 			err = d.str(&c.ThreadID)
 		case cMessageID:
@@ -198,7 +266,7 @@ func (d *decoder) participant(p *meetd.Participant, depth int) error {
 		if err != nil {
 			return err
 		}
-		switch field(k, participantNames) {
+		switch participantField(k) {
 		case pKind:
 			err = d.str((*string)(&p.Identity.Kind))
 		case pID:

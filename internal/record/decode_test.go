@@ -247,3 +247,26 @@ func TestParseTimeMatchesTimeUnmarshalJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestFieldsFindEveryName checks each object's switch against its table of
+// names, exactly and in another case.
+func TestFieldsFindEveryName(t *testing.T) {
+	for _, tc := range []struct {
+		names  []string
+		lookup func([]byte) int
+	}{
+		{meetingNames, meetingField}, {chatNames, chatField}, {participantNames, participantField},
+		{settingsNames, settingsField}, {watermarkNames, watermarkField},
+	} {
+		for i, n := range tc.names {
+			for _, k := range []string{n, strings.ToUpper(n)} {
+				if got := tc.lookup([]byte(k)); got != i {
+					t.Errorf("lookup of %q: got %d, want %d", k, got, i)
+				}
+			}
+		}
+		if got := tc.lookup([]byte("unknown")); got != -1 {
+			t.Errorf("lookup of an unknown name: got %d, want -1", got)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package record
 
 import (
+	"encoding/json"
 	"reflect"
 	"testing"
 
@@ -56,6 +57,34 @@ func FuzzDecode(f *testing.F) {
 		}
 		if !reflect.DeepEqual(&again, &got) {
 			t.Fatalf("Decode(Encode(m)) of %q:\ngot  %+v\nwant %+v", doc, &again, &got)
+		}
+	})
+}
+
+// FuzzQuote checks that any string survives quote as it survives
+// encoding/json.
+func FuzzQuote(f *testing.F) {
+	for _, s := range []string{"", "plain", "\"\\\n\x00\xff", "ünï 🎉", "\u2028<>&", "\xc3", "\xed\xa0\x80"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var e jsonWriter
+		e.quote(s)
+		var got string
+		if err := json.Unmarshal(e.b, &got); err != nil {
+			t.Fatalf("quote(%q) wrote invalid JSON %s: %v", s, e.b, err)
+		}
+		b, _ := json.Marshal(s)
+		var want string
+		json.Unmarshal(b, &want)
+		if got != want {
+			t.Fatalf("quote(%q) decodes to %q, encoding/json's to %q", s, got, want)
+		}
+		var d decoder
+		d.b = e.b
+		var back string
+		if err := d.str(&back); err != nil || back != want {
+			t.Fatalf("str of quote(%q): got %q, %v; want %q", s, back, err, want)
 		}
 	})
 }

@@ -124,18 +124,36 @@ func (d *decoder) key() ([]byte, error) {
 	return raw, nil
 }
 
+// plainByte marks the bytes a string may hold as they are: printable
+// ASCII other than '"' and '\\'.
+var plainByte = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // stringBytes consumes the string at d.i (its opening quote) and returns its
 // raw contents. plain reports contents that need no decoding: valid UTF-8
 // without escapes.
 func (d *decoder) stringBytes() (raw []byte, plain bool, err error) {
+	b := d.b
 	start := d.i + 1
+	i := start
+	for i < len(b) && plainByte[b[i]] {
+		i++
+	}
+	if i < len(b) && b[i] == '"' {
+		d.i = i + 1
+		return b[start:i], true, nil
+	}
 	plain = true
 	ascii := true
-	for i := start; i < len(d.b); i++ {
-		switch c := d.b[i]; {
+	for ; i < len(b); i++ {
+		switch c := b[i]; {
 		case c == '"':
 			d.i = i + 1
-			raw = d.b[start:i]
+			raw = b[start:i]
 			if plain && !ascii {
 				plain = utf8.Valid(raw)
 			}
@@ -148,13 +166,13 @@ func (d *decoder) stringBytes() (raw []byte, plain bool, err error) {
 		case c == '\\':
 			plain = false
 			i++
-			if i >= len(d.b) {
+			if i >= len(b) {
 				break
 			}
-			switch d.b[i] {
+			switch b[i] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 			case 'u':
-				if _, ok := hex4(d.b[i+1:]); !ok {
+				if _, ok := hex4(b[i+1:]); !ok {
 					d.i = i
 					return nil, false, d.fail("invalid \\u escape")
 				}
@@ -165,7 +183,7 @@ func (d *decoder) stringBytes() (raw []byte, plain bool, err error) {
 			}
 		}
 	}
-	d.i = len(d.b)
+	d.i = len(b)
 	return nil, false, d.fail("unterminated string")
 }
 

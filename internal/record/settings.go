@@ -46,6 +46,50 @@ var settingsNames = []string{
 	sWatermark:                            "watermark",
 }
 
+func settingsField(k []byte) int {
+	switch string(k) {
+	case "allowedPresenters":
+		return sAllowedPresenters
+	case "allowedLobbyAdmitters":
+		return sAllowedLobbyAdmitters
+	case "lobbyBypassScope":
+		return sLobbyBypassScope
+	case "dialInBypass":
+		return sDialInBypass
+	case "isEntryExitAnnounced":
+		return sIsEntryExitAnnounced
+	case "allowMeetingChat":
+		return sAllowMeetingChat
+	case "allowLiveShare":
+		return sAllowLiveShare
+	case "allowTeamworkReactions":
+		return sAllowTeamworkReactions
+	case "allowAttendeeToEnableCamera":
+		return sAllowAttendeeToEnableCamera
+	case "allowAttendeeToEnableMic":
+		return sAllowAttendeeToEnableMic
+	case "allowBreakoutRooms":
+		return sAllowBreakoutRooms
+	case "allowCopyingAndSharingMeetingContent":
+		return sAllowCopyingAndSharingMeetingContent
+	case "allowPowerPointSharing":
+		return sAllowPowerPointSharing
+	case "allowRecording":
+		return sAllowRecording
+	case "allowTranscription":
+		return sAllowTranscription
+	case "allowWhiteboard":
+		return sAllowWhiteboard
+	case "recordAutomatically":
+		return sRecordAutomatically
+	case "anonymizeIdentityForRoles":
+		return sAnonymizeIdentityForRoles
+	case "watermark":
+		return sWatermark
+	}
+	return foldField(k, settingsNames)
+}
+
 // settings reads an object held by depth containers into s.
 func (d *decoder) settings(s *meetd.Settings, depth int) error {
 	if null, err := d.null(); null || err != nil {
@@ -60,7 +104,7 @@ func (d *decoder) settings(s *meetd.Settings, depth int) error {
 		if err != nil {
 			return err
 		}
-		switch field(k, settingsNames) {
+		switch settingsField(k) {
 		case sAllowedPresenters:
 			err = d.str(&s.AllowedPresenters)
 		case sAllowedLobbyAdmitters:
@@ -133,7 +177,7 @@ func (d *decoder) watermark(w **meetd.Watermark, depth int) error {
 		if err != nil {
 			return err
 		}
-		switch field(k, watermarkNames) {
+		switch watermarkField(k) {
 		case wForContentSharing:
 			err = d.boolean(&(*w).ForContentSharing)
 		case wForVideo:
