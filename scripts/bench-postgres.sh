@@ -11,19 +11,22 @@
 #                    internal/postgres (meetings + meeting_ids in one statement) into meetd's own
 #                    schema (migrations/001_init.sql), a real meeting's data column, ids and
 #                    externalIds that begin with the time as meetd's do; -M prepared
-#   pgbench-select   pgbench, meetd's meeting-by-key SELECT of one of 1,000 stored keys (with
-#                    "external_id <> ''" added, so that it can use the key's partial index),
-#                    after ANALYZE
+#   pgbench-select   pgbench, a by-key SELECT of the whole row (meetd's first read of a key:
+#                    its columns and data::text) of one of 1,000 stored keys, after ANALYZE;
+#                    hit-P's ratio is to this
+#   pgbench-nodata   pgbench, meetd's by-key SELECT as a repeated hit sends it: the row's
+#                    columns, and NULL for data because the row is the one meetd's read cache
+#                    holds (internal/postgres/readcache.go); for reference, no ratio
 #   create-P, hit-P  `meetd bench --workload create|get` against `meetd serve --db DSN` with
 #                    pool_max_conns=P (for each P in MEETD_BENCH_PG_POOLS; "default": none set,
-#                    pgx's max(4, CPUs)), each on a fresh database; hit's after its keys are
-#                    stored and ANALYZE
+#                    internal/postgres.DefaultMaxConns), each on a fresh database; hit's after
+#                    its keys are stored and ANALYZE
 # and prints a table: rps, the ratio to pgbench's (target ≥ 0.70), latencies (pgbench's from its
 # per-transaction log), meetd's CPU time per request ("cpu µs"), PostgreSQL's ("db µs": the
 # postmaster and its children, exited ones included), meetd's peak RSS and errors.
 #
 # Environment (and those of scripts/bench.sh: CONCURRENCY, DURATION, KEYS, ROUNDS, OUT):
-#   MEETD_BENCH_PG_POOLS="default 16 64"   meetd pool sizes to try
+#   MEETD_BENCH_PG_POOLS="default 16 64"   meetd pool sizes to try ("default" is 32)
 #   MEETD_BENCH_PG_DURABLE=1     0: keep start-postgres.sh's non-durable settings
 #   MEETD_BENCH_PG_DSN=…         use this server instead (its settings as they are; its
 #                                databases bench_* are created and dropped; no "db µs")
@@ -127,13 +130,24 @@ WITH m AS (
 )
 SELECT count(*) FROM m;
 SQL
-# meetd's meeting-by-key SELECT, plus "external_id <> ''": without it a prepared statement's
-# generic plan cannot use the partial unique index meetings_key and scans the table (meetd's
-# own query lacks it today; see docs/performance.md).
+# A by-key SELECT of the whole row. "external_id <> ''" states the partial unique index's
+# predicate: without it a prepared statement's generic plan cannot use meetings_key.
 cat >"$TMP/select.sql" <<'SQL'
 \set k random(0, :keys - 1)
-SELECT m.tenant_id, m.id, m.organizer_id, m.external_id, m.created_by, m.thread_id,
-  m.join_meeting_id, m.vtc_id, m.version, m.deleted_at IS NOT NULL, m.data::text
+SELECT m.id, m.created_by, m.thread_id, m.join_meeting_id, m.vtc_id, m.version,
+  m.xmin::text::bigint, m.data::text
+FROM meetings m
+WHERE m.tenant_id = :tenant AND m.organizer_id = :org AND m.external_id = 'hot-k-' || CAST(:k AS text)
+  AND m.deleted_at IS NULL AND m.external_id <> '';
+SQL
+# internal/postgres's meetingByKeySQL for a row the read cache holds: the CASE compares what
+# meetd compares (id, version, xmin) and so yields NULL.
+cat >"$TMP/select-nodata.sql" <<'SQL'
+\set k random(0, :keys - 1)
+SELECT m.id, m.created_by, m.thread_id, m.join_meeting_id, m.vtc_id, m.version,
+  m.xmin::text::bigint,
+  CASE WHEN m.id = m.id AND m.version = 1 AND m.xmin::text::bigint = m.xmin::text::bigint
+    THEN NULL ELSE m.data::text END
 FROM meetings m
 WHERE m.tenant_id = :tenant AND m.organizer_id = :org AND m.external_id = 'hot-k-' || CAST(:k AS text)
   AND m.deleted_at IS NULL AND m.external_id <> '';
@@ -186,6 +200,7 @@ SELECT :'tenant', 'MSo-hot-' || i, :'org', 'hot-k-' || i, :'app', '19:hot-' || i
 ANALYZE meetings;
 SQL
   pgbench_run pgbench-select "$TMP/select.sql" "$PGB_DSN"
+  pgbench_run pgbench-nodata "$TMP/select-nodata.sql" "$PGB_DSN"
 
   for pool in $POOLS; do
     q=; [[ "$pool" == default ]] || q="&pool_max_conns=$pool"

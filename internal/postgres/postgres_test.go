@@ -206,3 +206,38 @@ func queryStrings(t testing.TB, dsn, sql string) []string {
 	}
 	return got
 }
+
+func TestPoolSize(t *testing.T) {
+	dsn := pgtest.NewDatabase(t) // a URL
+	keywords := keywordDSN(t, dsn)
+	tests := []struct {
+		name string
+		dsn  string
+		opts postgres.Options
+		want int32
+	}{
+		{"default", dsn, postgres.Options{}, postgres.DefaultMaxConns},
+		{"URL's pool_max_conns", dsn + "&pool_max_conns=5", postgres.Options{}, 5},
+		{"keyword pool_max_conns", keywords + " pool_max_conns=7", postgres.Options{}, 7},
+		{"keyword DSN, default", keywords, postgres.Options{}, postgres.DefaultMaxConns},
+		{"Options.MaxConns wins", dsn + "&pool_max_conns=5", postgres.Options{MaxConns: 3}, 3},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := openClosed(t, tc.dsn, tc.opts)
+			if got := postgres.MaxConns(s); got != tc.want {
+				t.Errorf("pool size: got %d, want %d", got, tc.want)
+			}
+		})
+	}
+}
+
+// keywordDSN returns the libpq keyword form of a postgres:// URL.
+func keywordDSN(t testing.TB, dsn string) string {
+	t.Helper()
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("host=%s port=%d user=%s dbname=%s sslmode=disable", cfg.Host, cfg.Port, cfg.User, cfg.Database)
+}
