@@ -13,8 +13,9 @@ import (
 // names matched exactly or else case-insensitively, unknown members skipped,
 // null leaving a string, bool, time or object member unset, the last of
 // duplicate members winning, and a null document setting nothing. Times come
-// back in UTC. On error (a *SyntaxError) m's fields without a column are
-// undefined.
+// back in UTC. m keeps no reference to data, which the caller may reuse (pgx
+// hands out its read buffer). On error (a *SyntaxError) m's fields without a
+// column are undefined.
 func Decode(m *meetd.Meeting, data []byte) error {
 	m.Subject = ""
 	m.Start, m.End, m.Created, m.Modified = time.Time{}, time.Time{}, time.Time{}, time.Time{}

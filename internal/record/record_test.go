@@ -294,3 +294,16 @@ func TestInternAllocatesNothing(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeKeepsNoReferenceToItsInput checks that a meeting survives its
+// document's bytes being reused, as pgx reuses its read buffer.
+func TestDecodeKeepsNoReferenceToItsInput(t *testing.T) {
+	for _, file := range []string{"testdata/full.json", "testdata/jsonb-full.json"} {
+		data := readFile(t, file)
+		m := decoded(t, data)
+		for i := range data {
+			data[i] = 'x'
+		}
+		wantMeeting(t, "the meeting after its input was overwritten", dataOf(m), dataOf(fullMeeting()))
+	}
+}
