@@ -79,16 +79,23 @@ func (s *Server) writeMeeting(w http.ResponseWriter, r *http.Request, c *meetd.C
 	}
 	// Only answers about stored meetings repeat; a 201's meeting is new, and
 	// caching it would churn the cache under a stream of creates.
-	if status == http.StatusOK {
-		if b, ok := s.rendered.render(s.cfg.Renderer, m, o); ok {
-			s.writeJSON(w, status, b)
+	k, cache := s.rendered.key(m, o)
+	cache = cache && status == http.StatusOK
+	if cache {
+		if e := s.rendered.get(k); e != nil {
+			writeJSON(w, status, e.body, e.length)
 			return
 		}
 	}
 	bp := outPool.Get().(*[]byte)
 	out := s.cfg.Renderer.AppendMeeting((*bp)[:0], m, o)
-	s.writeJSON(w, status, out)
 	*bp = out
+	if cache {
+		e := s.rendered.put(k, out)
+		writeJSON(w, status, e.body, e.length)
+	} else {
+		writeJSON(w, status, out, nil)
+	}
 	outPool.Put(bp)
 }
 
@@ -101,15 +108,23 @@ func (s *Server) writeCollection(w http.ResponseWriter, r *http.Request, c *meet
 	}
 	bp := outPool.Get().(*[]byte)
 	out := s.cfg.Renderer.AppendCollection((*bp)[:0], ms, o)
-	s.writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, out, nil)
 	*bp = out
 	outPool.Put(bp)
 }
 
-func (s *Server) writeJSON(w http.ResponseWriter, status int, body []byte) {
+// writeJSON writes a Graph JSON answer. length is body's Content-Length
+// value when the caller has it made already (a cached answer's); header
+// values go into the map as they are (canonical keys, shared slices), not
+// through Header.Set, which would canonicalise each key and allocate each
+// slice again.
+func writeJSON(w http.ResponseWriter, status int, body []byte, length []string) {
+	if length == nil {
+		length = []string{strconv.Itoa(len(body))}
+	}
 	h := w.Header()
 	h["Content-Type"] = hdrContentType
-	h["Content-Length"] = []string{strconv.Itoa(len(body))}
+	h["Content-Length"] = length
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
 }
