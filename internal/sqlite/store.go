@@ -75,7 +75,7 @@ type Options struct {
 // (memory_test.go).
 const (
 	DefaultCacheSize      = 64 << 10
-	DefaultCacheBytes     = 16 << 20
+	DefaultCacheBytes     = 8 << 20
 	DefaultKeyFilterBytes = 4 << 20
 )
 
@@ -141,7 +141,9 @@ func Open(path string, opts Options) (*Store, error) {
 	// The writer never checkpoints itself: the checkpointer does, beside it.
 	writePragmas := []string{"busy_timeout(" + busyMS + ")", "journal_mode(WAL)", "synchronous(NORMAL)",
 		"journal_size_limit(" + strconv.Itoa(walSizeLimit) + ")", "temp_store(MEMORY)"}
-	s.wdb, err = sql.Open("sqlite", dsn(path, append(writePragmas, "wal_autocheckpoint(0)", "cache_size(-8000)")...))
+	// Page caches (cache_size, in KiB) count in serve's memory budget
+	// (cmd/meetd/serve.go): each page takes about twice its size resident.
+	s.wdb, err = sql.Open("sqlite", dsn(path, append(writePragmas, "wal_autocheckpoint(0)", "cache_size(-4000)")...))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
@@ -178,7 +180,7 @@ func Open(path string, opts Options) (*Store, error) {
 	if err != nil {
 		return fail("prepare", err)
 	}
-	s.rdb, err = sql.Open("sqlite", dsn(path, "busy_timeout("+busyMS+")", "query_only(1)", "cache_size(-2000)"))
+	s.rdb, err = sql.Open("sqlite", dsn(path, "busy_timeout("+busyMS+")", "query_only(1)", "cache_size(-1000)"))
 	if err != nil {
 		return fail("open", err)
 	}
@@ -188,7 +190,7 @@ func Open(path string, opts Options) (*Store, error) {
 	if s.reads, err = prepareReads(ctx, s.rdb); err != nil {
 		return fail("prepare", err)
 	}
-	cdb, err := sql.Open("sqlite", dsn(path, append(writePragmas, "cache_size(-1000)")...))
+	cdb, err := sql.Open("sqlite", dsn(path, append(writePragmas, "cache_size(-500)")...))
 	if err != nil {
 		return fail("open", err)
 	}
