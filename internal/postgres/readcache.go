@@ -20,9 +20,9 @@ import (
 // current would be for the same meeting to get, after a restore of an older
 // backup, the same version from a transaction with the same id.
 //
-// It is bounded by an estimate of its bytes; when full, entries picked at
-// random (Go's map order) make room, which costs nothing to keep up and is
-// about as good as least-recently-used for a set of hot keys.
+// It is bounded by an estimate of its bytes; when full, entries taken in Go's
+// map order (random) make room: nothing to keep up per hit, and a cache miss
+// costs only one decode.
 type readCache struct {
 	mu       sync.Mutex
 	maxBytes int
