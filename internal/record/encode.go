@@ -1,34 +1,3 @@
-// Package record is the stored form of a meeting's fields that have no
-// column of their own: the JSON document both stores keep in their data
-// column (SQLite's TEXT, PostgreSQL's jsonb). It is this package's own shape,
-// so that the domain has no JSON tags and a rename there cannot silently
-// change stored data; it changes only with a migration that rewrites the
-// column.
-//
-// Both directions are written by hand: every create pays for Encode and
-// every read that misses the stores' caches pays for Decode, and
-// encoding/json's reflection cost several times as much (bench_test.go).
-//
-// The document, members in this order (Decode takes any order):
-//
-//	subject, start, end, created, modified, passcode, passcodeRequired,
-//	conferenceId, chatInfo {threadId, messageId, replyChainMessageId},
-//	organizer {kind, id, displayName, tenantId, upn, role}, attendees [...],
-//	settings {allowedPresenters, allowedLobbyAdmitters, lobbyBypassScope,
-//	dialInBypass, isEntryExitAnnounced, allowMeetingChat, allowLiveShare,
-//	allowTeamworkReactions, allowAttendeeToEnableCamera,
-//	allowAttendeeToEnableMic, allowBreakoutRooms,
-//	allowCopyingAndSharingMeetingContent, allowPowerPointSharing,
-//	allowRecording, allowTranscription, allowWhiteboard,
-//	recordAutomatically, anonymizeIdentityForRoles [...],
-//	watermark {forContentSharing, forVideo}}
-//
-// Empty strings and false are left out, except in watermark; the four times
-// are always written (RFC 3339 in UTC with nanoseconds); attendees,
-// anonymizeIdentityForRoles and watermark are written as null when nil, so
-// that nil and empty read back as they were. PostgreSQL stores written
-// before this package held every member, empty or not: the same document
-// to Decode.
 package record
 
 import (
