@@ -70,9 +70,10 @@ type Options struct {
 	MaxBatch int
 }
 
-// Defaults for the memory the store keeps. With 1 million meetings stored,
-// a store serving look-ups and creates stays near 70 MB resident
-// (memory_test.go).
+// Defaults for the memory the store keeps, sized with the server's other
+// caches to one budget (cmd/meetd/serve.go): with 1 million meetings stored
+// and hits spread over all of them, `meetd serve` peaked at 78 MB resident
+// (docs/performance.md); memory_test.go holds the store alone under 100 MB.
 const (
 	DefaultCacheSize      = 64 << 10
 	DefaultCacheBytes     = 8 << 20
