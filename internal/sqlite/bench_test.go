@@ -82,7 +82,7 @@ func BenchmarkCreateOrGetHit(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			s := open(b, bc.opts)
 			defer s.Close()
-			const stored = 5000 // all fit in the default cache
+			const stored = 2000 // all fit in the default cache (8 MiB)
 			keys := make([]meetd.Key, stored)
 			tenant := storetest.NewObjectID()
 			for i := range keys {
