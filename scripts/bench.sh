@@ -103,7 +103,7 @@ for ROUND in $(seq "$ROUNDS"); do
     store_big
     t0=$(date +%s%N)
     start_meetd --data "$BIG_DATA" --sync full
-    # The first look-up starts the key filter's background scan of every stored key; requests
+    # Opening the store starts the key filter's background scan of every stored key; requests
     # are answered meanwhile. Time it: one request, then wait until the server's CPU is idle.
     "$MEETD" bench --url "$URL" --data "$BIG_DATA" --workload get --keys 1 --key-prefix big \
       --requests 1 --quiet >/dev/null
