@@ -33,6 +33,23 @@ type Meeting struct {
 	Settings Settings
 }
 
+// Clone returns a deep copy of m. Stores keep their own copies, so that they
+// never share memory with a caller's meeting.
+func (m *Meeting) Clone() *Meeting {
+	c := *m
+	if m.Attendees != nil {
+		c.Attendees = append(make([]Participant, 0, len(m.Attendees)), m.Attendees...)
+	}
+	if r := m.Settings.AnonymizeIdentityForRoles; r != nil {
+		c.Settings.AnonymizeIdentityForRoles = append(make([]Role, 0, len(r)), r...)
+	}
+	if w := m.Settings.Watermark; w != nil {
+		cw := *w
+		c.Settings.Watermark = &cw
+	}
+	return &c
+}
+
 // Key returns the createOrGet key of m.
 func (m *Meeting) Key() Key {
 	return Key{TenantID: m.TenantID, OrganizerID: m.OrganizerID, ExternalID: m.ExternalID}

@@ -134,19 +134,9 @@ func storedCopy(m *meetd.Meeting, data []byte) (*meetd.Meeting, error) {
 		}
 		return c, nil
 	}
-	c := *m
+	c := m.Clone()
 	c.Start, c.End, c.Created, c.Modified = m.Start.UTC(), m.End.UTC(), m.Created.UTC(), m.Modified.UTC()
-	if m.Attendees != nil {
-		c.Attendees = append(make([]meetd.Participant, 0, len(m.Attendees)), m.Attendees...)
-	}
-	if r := m.Settings.AnonymizeIdentityForRoles; r != nil {
-		c.Settings.AnonymizeIdentityForRoles = append(make([]meetd.Role, 0, len(r)), r...)
-	}
-	if w := m.Settings.Watermark; w != nil {
-		cw := *w
-		c.Settings.Watermark = &cw
-	}
-	return &c, nil
+	return c, nil
 }
 
 // dataValidUTF8 reports whether every string of m that data holds is valid

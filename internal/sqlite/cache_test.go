@@ -67,7 +67,7 @@ func TestCacheFillLosesToAWrite(t *testing.T) {
 		{"no write", func() {}, m},
 		{"deleted meanwhile", func() { c.remove(m.ID, m.Key()) }, nil},
 		{"updated meanwhile", func() {
-			next := cloneMeeting(m)
+			next := m.Clone()
 			next.Version++
 			c.put(next)
 			c.remove(next.ID, next.Key()) // so that only a fill could bring it back

@@ -91,7 +91,7 @@ func (s *Store) CreateOrGetMeeting(ctx context.Context, m *meetd.Meeting) (*meet
 	if err := checkID(m); err != nil {
 		return nil, false, err
 	}
-	m = cloneMeeting(m)
+	m = m.Clone()
 	data, err := encodeData(m)
 	if err != nil {
 		return nil, false, mapErr(err, "create meeting")
@@ -133,7 +133,7 @@ func (s *Store) CreateMeeting(ctx context.Context, m *meetd.Meeting) error {
 	if err := checkID(m); err != nil {
 		return err
 	}
-	m = cloneMeeting(m)
+	m = m.Clone()
 	data, err := encodeData(m)
 	if err != nil {
 		return mapErr(err, "create meeting")
@@ -154,7 +154,7 @@ func (s *Store) CreateMeeting(ctx context.Context, m *meetd.Meeting) error {
 // m.Version-1. The fields that identify a meeting (its ids, tenant,
 // organizer, external id and creating app) are never changed.
 func (s *Store) UpdateMeeting(ctx context.Context, m *meetd.Meeting) error {
-	m = cloneMeeting(m)
+	m = m.Clone()
 	data, err := encodeData(m)
 	if err != nil {
 		return mapErr(err, "update meeting")
