@@ -2,8 +2,9 @@ package graph
 
 import (
 	"bytes"
-	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/meetd/meetd/internal/jsontext"
 )
 
 // A small JSON reader for request bodies. encoding/json would do, but its
@@ -282,82 +283,10 @@ func unquote(s []byte, dst *string) bool {
 		*dst = string(s)
 		return true
 	}
-	out := make([]byte, 0, len(s)+8)
-	for i := 0; i < len(s); {
-		c := s[i]
-		switch {
-		case c == '\\':
-			if i+1 >= len(s) {
-				return false
-			}
-			i++
-			switch s[i] {
-			case '"', '\\', '/':
-				out = append(out, s[i])
-			case 'b':
-				out = append(out, '\b')
-			case 'f':
-				out = append(out, '\f')
-			case 'n':
-				out = append(out, '\n')
-			case 'r':
-				out = append(out, '\r')
-			case 't':
-				out = append(out, '\t')
-			case 'u':
-				r, ok := hex4(s[i+1:])
-				if !ok {
-					return false
-				}
-				i += 4
-				if utf16.IsSurrogate(r) {
-					// A pair is \uD8xx\uDCxx; anything else is a lone half.
-					if len(s)-i > 6 && s[i+1] == '\\' && s[i+2] == 'u' {
-						if r2, ok := hex4(s[i+3:]); ok {
-							if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
-								out = utf8.AppendRune(out, dec)
-								i += 6 + 1
-								continue
-							}
-						}
-					}
-					r = utf8.RuneError
-				}
-				out = utf8.AppendRune(out, r)
-			default:
-				return false
-			}
-			i++
-		case c < utf8.RuneSelf:
-			out = append(out, c)
-			i++
-		default:
-			r, size := utf8.DecodeRune(s[i:])
-			out = utf8.AppendRune(out, r) // RuneError for an invalid byte
-			i += size
-		}
+	out, ok := jsontext.AppendUnquote(make([]byte, 0, len(s)+8), s)
+	if !ok {
+		return false
 	}
 	*dst = string(out)
 	return true
-}
-
-func hex4(h []byte) (rune, bool) {
-	if len(h) < 4 {
-		return 0, false
-	}
-	var r rune
-	for _, c := range h[:4] {
-		switch {
-		case '0' <= c && c <= '9':
-			c -= '0'
-		case 'a' <= c && c <= 'f':
-			c -= 'a' - 10
-		case 'A' <= c && c <= 'F':
-			c -= 'A' - 10
-		default:
-			return 0, false
-		}
-		r = r<<4 | rune(c)
-	}
-	return r, true
 }

@@ -2,8 +2,9 @@ package record
 
 import (
 	"strconv"
-	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/meetd/meetd/internal/jsontext"
 )
 
 // The JSON scanner under Decode. It reads encoding/json's grammar, with its
@@ -172,7 +173,7 @@ func (d *decoder) stringBytes() (raw []byte, plain bool, err error) {
 			switch b[i] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 			case 'u':
-				if _, ok := hex4(b[i+1:]); !ok {
+				if _, ok := jsontext.Hex4(b[i+1:]); !ok {
 					d.i = i
 					return nil, false, d.fail("invalid \\u escape")
 				}
@@ -187,81 +188,14 @@ func (d *decoder) stringBytes() (raw []byte, plain bool, err error) {
 	return nil, false, d.fail("unterminated string")
 }
 
-// unquote appends to dst the decoded contents of a valid JSON string, as
-// encoding/json decodes them: escapes resolved, and each invalid UTF-8 byte
-// or lone surrogate as U+FFFD.
+// unquote appends to dst the decoded contents of a JSON string the scanner
+// has already checked.
 func unquote(s, dst []byte) []byte {
 	if dst == nil {
 		dst = make([]byte, 0, len(s))
 	}
-	for i := 0; i < len(s); {
-		c := s[i]
-		switch {
-		case c == '\\':
-			i++
-			switch s[i] {
-			case 'b':
-				dst = append(dst, '\b')
-			case 'f':
-				dst = append(dst, '\f')
-			case 'n':
-				dst = append(dst, '\n')
-			case 'r':
-				dst = append(dst, '\r')
-			case 't':
-				dst = append(dst, '\t')
-			case 'u':
-				r, _ := hex4(s[i+1:])
-				i += 4
-				if utf16.IsSurrogate(r) {
-					// A pair is \uD8xx\uDCxx; anything else is a lone half.
-					if len(s)-i > 6 && s[i+1] == '\\' && s[i+2] == 'u' {
-						if r2, ok := hex4(s[i+3:]); ok {
-							if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
-								dst = utf8.AppendRune(dst, dec)
-								i += 7
-								continue
-							}
-						}
-					}
-					r = utf8.RuneError
-				}
-				dst = utf8.AppendRune(dst, r)
-			default: // '"', '\\', '/'
-				dst = append(dst, s[i])
-			}
-			i++
-		case c < utf8.RuneSelf:
-			dst = append(dst, c)
-			i++
-		default:
-			r, size := utf8.DecodeRune(s[i:])
-			dst = utf8.AppendRune(dst, r) // RuneError for an invalid byte
-			i += size
-		}
-	}
+	dst, _ = jsontext.AppendUnquote(dst, s)
 	return dst
-}
-
-func hex4(h []byte) (rune, bool) {
-	if len(h) < 4 {
-		return 0, false
-	}
-	var r rune
-	for _, c := range h[:4] {
-		switch {
-		case '0' <= c && c <= '9':
-			c -= '0'
-		case 'a' <= c && c <= 'f':
-			c -= 'a' - 10
-		case 'A' <= c && c <= 'F':
-			c -= 'A' - 10
-		default:
-			return 0, false
-		}
-		r = r<<4 | rune(c)
-	}
-	return r, true
 }
 
 // skip consumes any JSON value, checking its syntax; depth is how many
