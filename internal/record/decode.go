@@ -179,46 +179,36 @@ func (d *decoder) meeting(m *meetd.Meeting) error {
 		return err
 	}
 	const depth = 1
-	for {
-		k, err := d.key()
-		if err != nil {
-			return err
-		}
+	return d.members(func(k []byte) error {
 		switch meetingField(k) {
 		case mSubject:
-			err = d.str(&m.Subject)
+			return d.str(&m.Subject)
 		case mStart:
-			err = d.time(&m.Start)
+			return d.time(&m.Start)
 		case mEnd:
-			err = d.time(&m.End)
+			return d.time(&m.End)
 		case mCreated:
-			err = d.time(&m.Created)
+			return d.time(&m.Created)
 		case mModified:
-			err = d.time(&m.Modified)
+			return d.time(&m.Modified)
 		case mPasscode:
-			err = d.str(&m.Passcode)
+			return d.str(&m.Passcode)
 		case mPasscodeRequired:
-			err = d.boolean(&m.PasscodeRequired)
+			return d.boolean(&m.PasscodeRequired)
 		case mConferenceID:
-			err = d.str(&m.ConferenceID)
+			return d.str(&m.ConferenceID)
 		case mChatInfo:
-			err = d.chatInfo(&m.ChatInfo, depth)
+			return d.chatInfo(&m.ChatInfo, depth)
 		case mOrganizer:
-			err = d.participant(&m.Organizer, depth)
+			return d.participant(&m.Organizer, depth)
 		case mAttendees:
-			err = d.participants(&m.Attendees, depth)
+			return d.participants(&m.Attendees, depth)
 		case mSettings:
-			err = d.settings(&m.Settings, depth)
+			return d.settings(&m.Settings, depth)
 		default:
-			err = d.skip(depth)
+			return d.skip(depth)
 		}
-		if err != nil {
-			return err
-		}
-		if more, err := d.more('}'); err != nil || !more {
-			return err
-		}
-	}
+	})
 }
 
 // chatInfo reads an object held by depth containers into c.
@@ -230,28 +220,18 @@ func (d *decoder) chatInfo(c *meetd.ChatInfo, depth int) error {
 	if err != nil || empty {
 		return err
 	}
-	for {
-		k, err := d.key()
-		if err != nil {
-			return err
-		}
+	return d.members(func(k []byte) error {
 		switch chatField(k) {
 		case cThreadID:
-			err = d.str(&c.ThreadID)
+			return d.str(&c.ThreadID)
 		case cMessageID:
-			err = d.str(&c.MessageID)
+			return d.str(&c.MessageID)
 		case cReplyChainMessageID:
-			err = d.str(&c.ReplyChainMessageID)
+			return d.str(&c.ReplyChainMessageID)
 		default:
-			err = d.skip(depth + 1)
+			return d.skip(depth + 1)
 		}
-		if err != nil {
-			return err
-		}
-		if more, err := d.more('}'); err != nil || !more {
-			return err
-		}
-	}
+	})
 }
 
 func (d *decoder) participant(p *meetd.Participant, depth int) error {
@@ -262,34 +242,24 @@ func (d *decoder) participant(p *meetd.Participant, depth int) error {
 	if err != nil || empty {
 		return err
 	}
-	for {
-		k, err := d.key()
-		if err != nil {
-			return err
-		}
+	return d.members(func(k []byte) error {
 		switch participantField(k) {
 		case pKind:
-			err = d.str((*string)(&p.Identity.Kind))
+			return d.str((*string)(&p.Identity.Kind))
 		case pID:
-			err = d.str(&p.Identity.ID)
+			return d.str(&p.Identity.ID)
 		case pDisplayName:
-			err = d.str(&p.Identity.DisplayName)
+			return d.str(&p.Identity.DisplayName)
 		case pTenantID:
-			err = d.str(&p.Identity.TenantID)
+			return d.str(&p.Identity.TenantID)
 		case pUPN:
-			err = d.str(&p.UPN)
+			return d.str(&p.UPN)
 		case pRole:
-			err = d.str((*string)(&p.Role))
+			return d.str((*string)(&p.Role))
 		default:
-			err = d.skip(depth + 1)
+			return d.skip(depth + 1)
 		}
-		if err != nil {
-			return err
-		}
-		if more, err := d.more('}'); err != nil || !more {
-			return err
-		}
-	}
+	})
 }
 
 // participants reads an array of participants into *ps as encoding/json

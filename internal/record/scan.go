@@ -104,6 +104,24 @@ func (d *decoder) more(closer byte) (bool, error) {
 	return false, d.fail("expected ',' or '" + string(closer) + "'")
 }
 
+// members reads the members of an object whose '{' has been read, calling
+// member with each name and the decoder at its value; member must consume
+// the value.
+func (d *decoder) members(member func(k []byte) error) error {
+	for {
+		k, err := d.key()
+		if err != nil {
+			return err
+		}
+		if err := member(k); err != nil {
+			return err
+		}
+		if more, err := d.more('}'); err != nil || !more {
+			return err
+		}
+	}
+}
+
 // key consumes a member's name and its colon. The name is returned as it is
 // in the input unless it holds escapes or non-ASCII bytes, which are decoded
 // as encoding/json decodes them before it matches a field.

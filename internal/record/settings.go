@@ -99,60 +99,50 @@ func (d *decoder) settings(s *meetd.Settings, depth int) error {
 	if err != nil || empty {
 		return err
 	}
-	for {
-		k, err := d.key()
-		if err != nil {
-			return err
-		}
+	return d.members(func(k []byte) error {
 		switch settingsField(k) {
 		case sAllowedPresenters:
-			err = d.str(&s.AllowedPresenters)
+			return d.str(&s.AllowedPresenters)
 		case sAllowedLobbyAdmitters:
-			err = d.str(&s.AllowedLobbyAdmitters)
+			return d.str(&s.AllowedLobbyAdmitters)
 		case sLobbyBypassScope:
-			err = d.str(&s.LobbyBypassScope)
+			return d.str(&s.LobbyBypassScope)
 		case sDialInBypass:
-			err = d.boolean(&s.DialInBypass)
+			return d.boolean(&s.DialInBypass)
 		case sIsEntryExitAnnounced:
-			err = d.boolean(&s.IsEntryExitAnnounced)
+			return d.boolean(&s.IsEntryExitAnnounced)
 		case sAllowMeetingChat:
-			err = d.str(&s.AllowMeetingChat)
+			return d.str(&s.AllowMeetingChat)
 		case sAllowLiveShare:
-			err = d.str(&s.AllowLiveShare)
+			return d.str(&s.AllowLiveShare)
 		case sAllowTeamworkReactions:
-			err = d.boolean(&s.AllowTeamworkReactions)
+			return d.boolean(&s.AllowTeamworkReactions)
 		case sAllowAttendeeToEnableCamera:
-			err = d.boolean(&s.AllowAttendeeToEnableCamera)
+			return d.boolean(&s.AllowAttendeeToEnableCamera)
 		case sAllowAttendeeToEnableMic:
-			err = d.boolean(&s.AllowAttendeeToEnableMic)
+			return d.boolean(&s.AllowAttendeeToEnableMic)
 		case sAllowBreakoutRooms:
-			err = d.boolean(&s.AllowBreakoutRooms)
+			return d.boolean(&s.AllowBreakoutRooms)
 		case sAllowCopyingAndSharingMeetingContent:
-			err = d.boolean(&s.AllowCopyingAndSharingMeetingContent)
+			return d.boolean(&s.AllowCopyingAndSharingMeetingContent)
 		case sAllowPowerPointSharing:
-			err = d.boolean(&s.AllowPowerPointSharing)
+			return d.boolean(&s.AllowPowerPointSharing)
 		case sAllowRecording:
-			err = d.boolean(&s.AllowRecording)
+			return d.boolean(&s.AllowRecording)
 		case sAllowTranscription:
-			err = d.boolean(&s.AllowTranscription)
+			return d.boolean(&s.AllowTranscription)
 		case sAllowWhiteboard:
-			err = d.boolean(&s.AllowWhiteboard)
+			return d.boolean(&s.AllowWhiteboard)
 		case sRecordAutomatically:
-			err = d.boolean(&s.RecordAutomatically)
+			return d.boolean(&s.RecordAutomatically)
 		case sAnonymizeIdentityForRoles:
-			err = d.roles(&s.AnonymizeIdentityForRoles)
+			return d.roles(&s.AnonymizeIdentityForRoles)
 		case sWatermark:
-			err = d.watermark(&s.Watermark, depth+1)
+			return d.watermark(&s.Watermark, depth+1)
 		default:
-			err = d.skip(depth + 1)
+			return d.skip(depth + 1)
 		}
-		if err != nil {
-			return err
-		}
-		if more, err := d.more('}'); err != nil || !more {
-			return err
-		}
-	}
+	})
 }
 
 // watermark reads an object held by depth containers into *w: null sets
@@ -172,24 +162,14 @@ func (d *decoder) watermark(w **meetd.Watermark, depth int) error {
 	if empty {
 		return nil
 	}
-	for {
-		k, err := d.key()
-		if err != nil {
-			return err
-		}
+	return d.members(func(k []byte) error {
 		switch watermarkField(k) {
 		case wForContentSharing:
-			err = d.boolean(&(*w).ForContentSharing)
+			return d.boolean(&(*w).ForContentSharing)
 		case wForVideo:
-			err = d.boolean(&(*w).ForVideo)
+			return d.boolean(&(*w).ForVideo)
 		default:
-			err = d.skip(depth + 1)
+			return d.skip(depth + 1)
 		}
-		if err != nil {
-			return err
-		}
-		if more, err := d.more('}'); err != nil || !more {
-			return err
-		}
-	}
+	})
 }
