@@ -40,8 +40,8 @@ func TestDrawShapes(t *testing.T) {
 	if got, want := thread[len("19:meeting_"):len("19:meeting_")+16], "1a4740d364713458"; got != want {
 		t.Errorf("thread id time: got %s, want %s (UnixNano %x)", got, want, now.UnixNano())
 	}
-	join, _ := d.orderedDigits(now, 13, 4)
-	vtc, _ := d.orderedDigits(now, 14, 4)
+	join, _ := d.orderedDigits(now, 13, 6)
+	vtc, _ := d.orderedDigits(now, 14, 6)
 	conf, _ := d.digits(9)
 	pass, _ := d.passcode()
 	for _, c := range []struct {
