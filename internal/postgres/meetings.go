@@ -9,7 +9,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/meetd/meetd"
 )
 
@@ -47,37 +46,6 @@ var (
 // meetingColumns are what scanMeeting reads, in order.
 const meetingColumns = `m.tenant_id, m.id, m.organizer_id, m.external_id, m.created_by, m.thread_id,
 	m.join_meeting_id, m.vtc_id, m.version, m.deleted_at IS NOT NULL, m.data::text`
-
-// CreateOrGetMeeting stores m unless a live meeting with its key exists, and
-// returns the stored meeting and whether it created it. The key's unique
-// index settles races: a losing INSERT does nothing and the winner is read.
-func (s *Store) CreateOrGetMeeting(ctx context.Context, m *meetd.Meeting) (*meetd.Meeting, bool, error) {
-	if m.ExternalID == "" {
-		return nil, false, meetd.Errorf(meetd.EINVALID, "A createOrGet meeting needs an external id.")
-	}
-	args, data, err := insertArgs(m)
-	if err != nil {
-		return nil, false, err
-	}
-	// A loser can find the winner deleted before it reads it; the key is
-	// then free and inserting again settles it. Three rounds are plenty.
-	for range 3 {
-		n, err := s.insert(ctx, createOrGetSQL, args)
-		if err != nil {
-			return nil, false, err
-		}
-		if n == 1 {
-			stored, err := storedCopy(m, data)
-			return stored, true, err
-		}
-		got, err := s.MeetingByKey(ctx, m.Key())
-		if meetd.ErrorCode(err) == meetd.ENOTFOUND {
-			continue
-		}
-		return got, false, err
-	}
-	return nil, false, &meetd.Error{Code: meetd.EUNAVAILABLE, Message: "The meeting is being created and deleted by other requests; try again.", RetryAfter: RetryAfter}
-}
 
 // CreateMeeting stores a meeting that has no external id.
 func (s *Store) CreateMeeting(ctx context.Context, m *meetd.Meeting) error {
@@ -170,68 +138,6 @@ func participantValidUTF8(p *meetd.Participant) bool {
 	return utf8.ValidString(string(p.Identity.Kind)) && utf8.ValidString(p.Identity.ID) &&
 		utf8.ValidString(p.Identity.DisplayName) && utf8.ValidString(p.Identity.TenantID) &&
 		utf8.ValidString(p.UPN) && utf8.ValidString(string(p.Role))
-}
-
-// meetingByKeySQL reads the live meeting with a createOrGet key: $1–$3. Its
-// data is left out (NULL) when the row is still the one the read cache holds:
-// meeting id $4, version $5, row xmin $6 (readcache.go). The key's columns
-// are not read back: they equal the key.
-const meetingByKeySQL = `SELECT m.id, m.created_by, m.thread_id, m.join_meeting_id, m.vtc_id, m.version,
-	m.xmin::text::bigint,
-	CASE WHEN m.id = $4 AND m.version = $5 AND m.xmin::text::bigint = $6 THEN NULL ELSE m.data::text END
-FROM meetings m
-WHERE m.tenant_id = $1 AND m.organizer_id = $2 AND m.external_id = $3 AND m.deleted_at IS NULL
-	AND m.external_id <> ''` // the partial index's own predicate: without it a generic plan cannot use the index
-
-// MeetingByKey returns the live meeting with the createOrGet key. A meeting
-// it read before and whose row has not changed since comes from the read
-// cache, shared: callers must not modify it (the domain never does).
-func (s *Store) MeetingByKey(ctx context.Context, k meetd.Key) (*meetd.Meeting, error) {
-	if k.ExternalID == "" {
-		return nil, notFound()
-	}
-	if err := noNUL(k.TenantID, k.OrganizerID, k.ExternalID); err != nil {
-		return nil, err
-	}
-	c, _ := s.reads.get(k)
-	cachedID := ""
-	if c.m != nil {
-		cachedID = c.m.ID
-	}
-	ctx, cancel := s.bound(ctx)
-	defer cancel()
-	rows, err := s.pool.Query(ctx, meetingByKeySQL, k.TenantID, k.OrganizerID, k.ExternalID, cachedID, c.version, c.xmin)
-	if err != nil {
-		return nil, s.translate("meeting by key", err)
-	}
-	defer rows.Close()
-	if !rows.Next() {
-		if err := rows.Err(); err != nil {
-			return nil, s.translate("meeting by key", err)
-		}
-		s.reads.drop(k)
-		return nil, notFound()
-	}
-	// DriverBytes point into pgx's buffer: a cached meeting costs no copies.
-	var id, createdBy, thread, join, vtc, data pgtype.DriverBytes
-	var version, xmin int64
-	if err := rows.Scan(&id, &createdBy, &thread, &join, &vtc, &version, &xmin, &data); err != nil {
-		return nil, s.translate("meeting by key", err)
-	}
-	if data == nil && c.m != nil {
-		return c.m, nil // the row is the one cached
-	}
-	m := &meetd.Meeting{
-		// Cloned: the key's strings may hold on to a whole request body.
-		TenantID: strings.Clone(k.TenantID), OrganizerID: strings.Clone(k.OrganizerID), ExternalID: strings.Clone(k.ExternalID),
-		ID: string(id), CreatedBy: string(createdBy), ThreadID: string(thread), JoinMeetingID: string(join),
-		VideoTeleconferenceID: string(vtc), Version: version,
-	}
-	if err := decodeRecord(m, data); err != nil {
-		return nil, s.translate("meeting by key", err)
-	}
-	s.reads.put(m, xmin, len(data))
-	return m, nil
 }
 
 // Meeting returns the live meeting with the id in the tenant.

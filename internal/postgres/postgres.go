@@ -34,14 +34,15 @@ const DefaultTimeout = 5 * time.Second
 const RetryAfter = 2 * time.Second
 
 // DefaultMaxConns is the pool's size when neither Options.MaxConns nor the
-// DSN's pool_max_conns sets it. A create holds its connection while
-// PostgreSQL flushes the commit to disk, so creates need many connections in
-// flight for PostgreSQL to flush many commits at once. On a 2-core machine at
-// 64 concurrent requests, 32 gave two to three times the creates of pgx's own
-// default (the larger of 4 and the CPU count), as many as 16 and as many or
-// more hits, and more hits than 64. Three replicas with 32 each stay within
-// PostgreSQL's default max_connections (100, of which 3 are kept for
-// superusers).
+// DSN's pool_max_conns sets it. createOrGet's reads and inserts go in
+// batches (batch.go) and use a few connections between them; the rest serve
+// the calls that are not batched (reads by id, lists, updates, deletes,
+// policies), each of which holds a connection for its round trip, and an
+// update or delete while PostgreSQL flushes its commit. Before batching, on a
+// 2-core machine at 64 concurrent requests, 32 gave two to three times the
+// creates of pgx's own default (the larger of 4 and the CPU count). Three
+// replicas with 32 each stay within PostgreSQL's default max_connections
+// (100, of which 3 are kept for superusers).
 const DefaultMaxConns = 32
 
 // Options tune a Store. The zero value is ready for production use.
@@ -64,6 +65,9 @@ type Store struct {
 	timeout time.Duration
 	reads   *readCache
 	closed  atomic.Bool
+
+	keyReads batcher[keyRead]   // MeetingByKey calls (bykey.go)
+	inserts  batcher[keyInsert] // CreateOrGetMeeting calls (insert.go)
 }
 
 var _ meetd.Store = (*Store)(nil)
@@ -85,6 +89,8 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	if s.timeout <= 0 {
 		s.timeout = DefaultTimeout
 	}
+	s.keyReads = batcher[keyRead]{maxRunners: keyReadRunners, maxSize: maxKeyReads, run: s.readKeys}
+	s.inserts = batcher[keyInsert]{maxRunners: insertRunners, maxSize: maxInserts, run: s.insertKeys}
 	switch {
 	case opts.MaxConns > 0:
 		cfg.MaxConns = opts.MaxConns

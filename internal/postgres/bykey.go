@@ -1,0 +1,172 @@
+package postgres
+
+import (
+	"context"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/meetd/meetd"
+)
+
+// meetingByKeySQL reads the live meeting with a createOrGet key: $1–$3. Its
+// data is left out (NULL) when the row is still the one the read cache holds:
+// meeting id $4, version $5, row xmin $6 (readcache.go). The key's columns
+// are not read back: they equal the key.
+//
+// A batch sends it once per key, pipelined, rather than one statement that
+// joins an array of keys to meetings: that was planned as a hash join over a
+// scan of meetings, or as a scan of the organizer's meetings, on new and
+// small tables, and such a plan stays cached while the table grows. The
+// pipelined statements cost PostgreSQL a little more per key and serve as
+// many hits.
+const meetingByKeySQL = `SELECT m.id, m.created_by, m.thread_id, m.join_meeting_id, m.vtc_id, m.version,
+	m.xmin::text::bigint,
+	CASE WHEN m.id = $4 AND m.version = $5 AND m.xmin::text::bigint = $6 THEN NULL ELSE m.data::text END
+FROM meetings m
+WHERE m.tenant_id = $1 AND m.organizer_id = $2 AND m.external_id = $3 AND m.deleted_at IS NULL
+	AND m.external_id <> ''` // the partial index's own predicate: without it a generic plan cannot use the index
+
+// Batches of by-key reads: at most maxKeyReads keys each, and at most
+// keyReadRunners statements in flight (batch.go says when more than one).
+const (
+	keyReadRunners = 4
+	maxKeyReads    = 64
+)
+
+// keyRead is one MeetingByKey call waiting for its batch.
+type keyRead struct {
+	k      meetd.Key
+	cached cachedMeeting
+	done   chan struct{}
+	// Set by the batch before done is closed.
+	m   *meetd.Meeting
+	err error
+}
+
+// MeetingByKey returns the live meeting with the createOrGet key. Calls made
+// at once are read in one batch (batch.go): one round trip, one transaction. A meeting read before whose
+// row has not changed since comes from the read cache, shared: callers must
+// not modify it (the domain never does).
+func (s *Store) MeetingByKey(ctx context.Context, k meetd.Key) (*meetd.Meeting, error) {
+	if k.ExternalID == "" {
+		return nil, notFound()
+	}
+	if err := noNUL(k.TenantID, k.OrganizerID, k.ExternalID); err != nil {
+		return nil, err
+	}
+	r := &keyRead{k: k, done: make(chan struct{})}
+	r.cached, _ = s.reads.get(k)
+	ctx, cancel := s.bound(ctx) // queueing included
+	defer cancel()
+	s.keyReads.add(r)
+	select {
+	case <-r.done:
+		return r.m, r.err
+	case <-ctx.Done():
+		return nil, s.translate("meeting by key", ctx.Err())
+	}
+}
+
+// keySlot is one key of a batch, read for all of the batch's calls for it.
+type keySlot struct {
+	k      meetd.Key
+	cached cachedMeeting
+}
+
+// readKeys reads a batch of keys and answers its calls.
+func (s *Store) readKeys(batch []*keyRead) {
+	// Calls for one key (a hot meeting) share one slot.
+	slotOf := make([]int, len(batch))
+	slots := make([]keySlot, 0, len(batch))
+	index := make(map[meetd.Key]int, len(batch))
+	for i, r := range batch {
+		slot, ok := index[r.k]
+		if !ok {
+			slot = len(slots)
+			index[r.k] = slot
+			slots = append(slots, keySlot{k: r.k, cached: r.cached})
+		}
+		slotOf[i] = slot
+	}
+	found, err := s.queryKeys(slots)
+	for i, r := range batch {
+		switch m := found[slotOf[i]]; {
+		case err != nil:
+			r.err = err
+		case m == nil:
+			r.err = notFound()
+		default:
+			r.m = m
+		}
+		close(r.done)
+	}
+}
+
+// queryKeys runs meetingsByKeySQL and returns the meeting of each slot, nil
+// where none is live, keeping the read cache up to date.
+func (s *Store) queryKeys(slots []keySlot) ([]*meetd.Meeting, error) {
+	found := make([]*meetd.Meeting, len(slots))
+	var b pgx.Batch
+	for _, sl := range slots {
+		cid := ""
+		if sl.cached.m != nil {
+			cid = sl.cached.m.ID
+		}
+		b.Queue(meetingByKeySQL, sl.k.TenantID, sl.k.OrganizerID, sl.k.ExternalID, cid, sl.cached.version, sl.cached.xmin)
+	}
+	ctx, cancel := s.bound(context.Background()) // the batch is not one caller's
+	defer cancel()
+	br := s.pool.SendBatch(ctx, &b)
+	defer br.Close()
+	for i := range slots {
+		m, err := s.scanKey(br, &slots[i])
+		if err != nil {
+			return found, s.translate("meeting by key", err)
+		}
+		found[i] = m
+	}
+	if err := br.Close(); err != nil {
+		return found, s.translate("meeting by key", err)
+	}
+	for i, m := range found {
+		if m == nil {
+			s.reads.drop(slots[i].k)
+		}
+	}
+	return found, nil
+}
+
+// scanKey reads the answer to one key's statement in a batch: its meeting,
+// or nil when none is live.
+func (s *Store) scanKey(br pgx.BatchResults, sl *keySlot) (*meetd.Meeting, error) {
+	rows, err := br.Query()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		return nil, rows.Err()
+	}
+	// DriverBytes point into pgx's buffer: a cached meeting costs no copies.
+	var version, xmin int64
+	var id, createdBy, thread, join, vtc, data pgtype.DriverBytes
+	if err := rows.Scan(&id, &createdBy, &thread, &join, &vtc, &version, &xmin, &data); err != nil {
+		return nil, err
+	}
+	if data == nil && sl.cached.m != nil {
+		return sl.cached.m, nil // the row is the one cached
+	}
+	k := sl.k
+	m := &meetd.Meeting{
+		// Cloned: the key's strings may hold on to a whole request body.
+		TenantID: strings.Clone(k.TenantID), OrganizerID: strings.Clone(k.OrganizerID), ExternalID: strings.Clone(k.ExternalID),
+		ID: string(id), CreatedBy: string(createdBy), ThreadID: string(thread), JoinMeetingID: string(join),
+		VideoTeleconferenceID: string(vtc), Version: version,
+	}
+	if err := decodeRecord(m, data); err != nil {
+		return nil, err
+	}
+	s.reads.put(m, xmin, len(data))
+	return m, nil
+}
