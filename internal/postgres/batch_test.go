@@ -48,11 +48,24 @@ type createResult struct {
 	err     error
 }
 
+// protocols are pgx's query modes: its default, and the one for PgBouncer in
+// transaction mode, where a batch is one multi-statement query and arrays
+// are sent as text.
+var protocols = []string{"cache_statement", "simple_protocol"}
+
 // TestCreatesInOneBatch checks every outcome a createOrGet can have, all in
 // one batch: new keys, one key twice, a key that is taken, and a meeting
 // whose join id another meeting holds, which must fail alone.
 func TestCreatesInOneBatch(t *testing.T) {
-	s := openClosed(t, pgtest.NewDatabase(t), postgres.Options{})
+	dsn := pgtest.NewDatabase(t)
+	for _, mode := range protocols {
+		t.Run(mode, func(t *testing.T) {
+			testCreatesInOneBatch(t, openClosed(t, dsn+"&default_query_exec_mode="+mode, postgres.Options{}))
+		})
+	}
+}
+
+func testCreatesInOneBatch(t *testing.T, s *postgres.Store) {
 	tenant, org := storetest.NewObjectID(), storetest.NewObjectID()
 	stored := storetest.NewMeeting(t, tenant, org, "stored")
 	if _, _, err := s.CreateOrGetMeeting(t.Context(), stored); err != nil {
@@ -109,8 +122,15 @@ func TestCreatesInOneBatch(t *testing.T) {
 // cached meeting another replica updated, one it deleted, and a missing key.
 func TestReadsInOneBatch(t *testing.T) {
 	dsn := pgtest.NewDatabase(t)
-	s := openClosed(t, dsn, postgres.Options{})
-	other := openClosed(t, dsn, postgres.Options{})
+	for _, mode := range protocols {
+		t.Run(mode, func(t *testing.T) {
+			testReadsInOneBatch(t, openClosed(t, dsn+"&default_query_exec_mode="+mode, postgres.Options{}),
+				openClosed(t, dsn, postgres.Options{}))
+		})
+	}
+}
+
+func testReadsInOneBatch(t *testing.T, s, other *postgres.Store) {
 	tenant, org := storetest.NewObjectID(), storetest.NewObjectID()
 	hot, updated, deleted := storetest.NewMeeting(t, tenant, org, "hot"),
 		storetest.NewMeeting(t, tenant, org, "updated"), storetest.NewMeeting(t, tenant, org, "deleted")
