@@ -309,3 +309,47 @@ func TestByKeyReadPlan(t *testing.T) {
 		}
 	}
 }
+
+// TestHitsSeeEveryUpdateAtOnce updates a meeting through one replica while
+// another serves hits on it from its read cache: a read that starts after an
+// update was acknowledged must see it, every time.
+func TestHitsSeeEveryUpdateAtOnce(t *testing.T) {
+	dsn := pgtest.NewDatabase(t)
+	a, b := openClosed(t, dsn, postgres.Options{}), openClosed(t, dsn, postgres.Options{})
+	m := storetest.NewMeeting(t, storetest.NewObjectID(), storetest.NewObjectID(), "updated often")
+	if _, _, err := a.CreateOrGetMeeting(t.Context(), m); err != nil {
+		t.Fatal(err)
+	}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 8 { // hits that keep the meeting cached and batches busy
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if _, err := a.MeetingByKey(t.Context(), m.Key()); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	defer func() { close(stop); wg.Wait() }()
+	cur := m
+	for range 200 {
+		u := cur.Clone()
+		u.Version++
+		u.Subject = fmt.Sprint("version ", u.Version)
+		if err := b.UpdateMeeting(t.Context(), u); err != nil {
+			t.Fatal(err)
+		}
+		got, err := a.MeetingByKey(t.Context(), m.Key())
+		if err != nil || got.Version != u.Version || got.Subject != u.Subject {
+			t.Fatalf("read after update to version %d: got %v, %v", u.Version, got, err)
+		}
+		cur = u
+	}
+}

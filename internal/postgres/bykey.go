@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -9,23 +10,27 @@ import (
 	"github.com/meetd/meetd"
 )
 
-// meetingByKeySQL reads the live meeting with a createOrGet key: $1–$3. Its
-// data is left out (NULL) when the row is still the one the read cache holds:
-// meeting id $4, version $5, row xmin $6 (readcache.go). The key's columns
-// are not read back: they equal the key.
+// meetingByKeySQL reads the live meeting with a createOrGet key: $1–$3,
+// with its slot's change counter, in one statement and so one snapshot
+// (readcache.go). Its data is left out (NULL) when the row is still the one
+// the read cache holds: meeting id $4, version $5, row xmin $6. The key's
+// columns are not read back: they equal the key.
 //
 // A batch sends it once per key, pipelined, rather than one statement that
 // joins an array of keys to meetings: that was planned as a hash join over a
 // scan of meetings, or as a scan of the organizer's meetings, on new and
-// small tables, and such a plan stays cached while the table grows. The
-// pipelined statements cost PostgreSQL a little more per key and serve as
-// many hits.
+// small tables, and such a plan stays cached while the table grows.
 const meetingByKeySQL = `SELECT m.id, m.created_by, m.thread_id, m.join_meeting_id, m.vtc_id, m.version,
 	m.xmin::text::bigint,
-	CASE WHEN m.id = $4 AND m.version = $5 AND m.xmin::text::bigint = $6 THEN NULL ELSE m.data::text END
+	CASE WHEN m.id = $4 AND m.version = $5 AND m.xmin::text::bigint = $6 THEN NULL ELSE m.data::text END,
+	meeting_slot(m.id),
+	(SELECT c.n FROM meeting_changes c WHERE c.slot = meeting_slot(m.id))
 FROM meetings m
 WHERE m.tenant_id = $1 AND m.organizer_id = $2 AND m.external_id = $3 AND m.deleted_at IS NULL
 	AND m.external_id <> ''` // the partial index's own predicate: without it a generic plan cannot use the index
+
+// changesSQL reads the change counters of the slots $1.
+const changesSQL = `SELECT slot, n FROM meeting_changes WHERE slot = ANY($1::int[])`
 
 // Batches of by-key reads: at most maxKeyReads keys each, and at most
 // keyReadRunners statements in flight (batch.go says when more than one).
@@ -103,30 +108,27 @@ func (s *Store) readKeys(batch []*keyRead) {
 	}
 }
 
-// queryKeys runs meetingsByKeySQL and returns the meeting of each slot, nil
-// where none is live, keeping the read cache up to date.
+// queryKeys returns the live meeting of each slot, nil where there is none,
+// and keeps the read cache up to date. One round trip reads the change
+// counters of the cached meetings and the meetings not cached; a second
+// reads again the cached meetings whose counter moved.
 func (s *Store) queryKeys(slots []keySlot) ([]*meetd.Meeting, error) {
 	found := make([]*meetd.Meeting, len(slots))
-	var b pgx.Batch
-	for _, sl := range slots {
-		cid := ""
-		if sl.cached.m != nil {
-			cid = sl.cached.m.ID
-		}
-		b.Queue(meetingByKeySQL, sl.k.TenantID, sl.k.OrganizerID, sl.k.ExternalID, cid, sl.cached.version, sl.cached.xmin)
-	}
 	ctx, cancel := s.bound(context.Background()) // the batch is not one caller's
 	defer cancel()
-	br := s.pool.SendBatch(ctx, &b)
-	defer br.Close()
-	for i := range slots {
-		m, err := s.scanKey(br, &slots[i])
-		if err != nil {
-			return found, s.translate("meeting by key", err)
+	var read, check []int // indexes of slots to read, and to check
+	for i, sl := range slots {
+		if sl.cached.m != nil && sl.cached.changes != noChanges {
+			check = append(check, i)
+		} else {
+			read = append(read, i)
 		}
-		found[i] = m
 	}
-	if err := br.Close(); err != nil {
+	stale, err := s.readAndCheck(ctx, slots, read, check, found)
+	if err == nil && len(stale) > 0 {
+		_, err = s.readAndCheck(ctx, slots, stale, nil, found)
+	}
+	if err != nil {
 		return found, s.translate("meeting by key", err)
 	}
 	for i, m := range found {
@@ -135,6 +137,71 @@ func (s *Store) queryKeys(slots []keySlot) ([]*meetd.Meeting, error) {
 		}
 	}
 	return found, nil
+}
+
+// readAndCheck reads the meetings of the slots read, and the change
+// counters of the cached meetings of the slots check, in one round trip. It
+// sets found for both, and returns the slots checked whose counter moved.
+func (s *Store) readAndCheck(ctx context.Context, slots []keySlot, read, check []int, found []*meetd.Meeting) (stale []int, err error) {
+	var b pgx.Batch
+	if len(check) > 0 {
+		counters := make([]int32, 0, len(check))
+		for _, i := range check {
+			if c := slots[i].cached.slot; !slices.Contains(counters, c) {
+				counters = append(counters, c)
+			}
+		}
+		b.Queue(changesSQL, counters)
+	}
+	for _, i := range read {
+		sl := &slots[i]
+		cid := ""
+		if sl.cached.m != nil {
+			cid = sl.cached.m.ID
+		}
+		b.Queue(meetingByKeySQL, sl.k.TenantID, sl.k.OrganizerID, sl.k.ExternalID, cid, sl.cached.version, sl.cached.xmin)
+	}
+	br := s.pool.SendBatch(ctx, &b)
+	defer br.Close()
+	if len(check) > 0 {
+		changes, err := scanChanges(br)
+		if err != nil {
+			return nil, err
+		}
+		for _, i := range check {
+			c := &slots[i].cached
+			if n, ok := changes[c.slot]; ok && n == c.changes {
+				found[i] = c.m // no row of its slot changed since it was read
+			} else {
+				stale = append(stale, i)
+			}
+		}
+	}
+	for _, i := range read {
+		if found[i], err = s.scanKey(br, &slots[i]); err != nil {
+			return nil, err
+		}
+	}
+	return stale, br.Close()
+}
+
+// scanChanges reads the answer to changesSQL: the counter of each slot.
+func scanChanges(br pgx.BatchResults) (map[int32]int64, error) {
+	rows, err := br.Query()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	changes := make(map[int32]int64)
+	for rows.Next() {
+		var slot int32
+		var n int64
+		if err := rows.Scan(&slot, &n); err != nil {
+			return nil, err
+		}
+		changes[slot] = n
+	}
+	return changes, rows.Err()
 }
 
 // scanKey reads the answer to one key's statement in a batch: its meeting,
@@ -150,15 +217,24 @@ func (s *Store) scanKey(br pgx.BatchResults, sl *keySlot) (*meetd.Meeting, error
 	}
 	// DriverBytes point into pgx's buffer: a cached meeting costs no copies.
 	var version, xmin int64
+	var slot int32
+	var changes pgtype.Int8 // NULL if the slot's row is missing
 	var id, createdBy, thread, join, vtc, data pgtype.DriverBytes
-	if err := rows.Scan(&id, &createdBy, &thread, &join, &vtc, &version, &xmin, &data); err != nil {
+	if err := rows.Scan(&id, &createdBy, &thread, &join, &vtc, &version, &xmin, &data, &slot, &changes); err != nil {
 		return nil, err
 	}
-	if data == nil && sl.cached.m != nil {
-		return sl.cached.m, nil // the row is the one cached
+	n := int64(noChanges)
+	if changes.Valid && changes.Int64 >= 0 {
+		n = changes.Int64
+	}
+	m := sl.cached.m
+	if data == nil && m != nil {
+		// The row is the one cached: keep the meeting, with the counter now.
+		s.reads.putSized(m, xmin, slot, n, sl.cached.size)
+		return m, nil
 	}
 	k := sl.k
-	m := &meetd.Meeting{
+	m = &meetd.Meeting{
 		// Cloned: the key's strings may hold on to a whole request body.
 		TenantID: strings.Clone(k.TenantID), OrganizerID: strings.Clone(k.OrganizerID), ExternalID: strings.Clone(k.ExternalID),
 		ID: string(id), CreatedBy: string(createdBy), ThreadID: string(thread), JoinMeetingID: string(join),
@@ -167,6 +243,6 @@ func (s *Store) scanKey(br pgx.BatchResults, sl *keySlot) (*meetd.Meeting, error
 	if err := decodeRecord(m, data); err != nil {
 		return nil, err
 	}
-	s.reads.put(m, xmin, len(data))
+	s.reads.put(m, xmin, slot, n, len(data))
 	return m, nil
 }

@@ -84,6 +84,22 @@ func TestMeetingByKeySeesOtherWriters(t *testing.T) {
 		{"data changed by SQL, version kept", func(t *testing.T, m *meetd.Meeting) {
 			execSQL(t, dsn, `UPDATE meetings SET data = jsonb_set(data, '{subject}', '"by SQL"') WHERE id = $1`, m.ID)
 		}, "by SQL"},
+		{"data changed by SQL in a session with another search_path", func(t *testing.T, m *meetd.Meeting) {
+			// The trigger that counts the change must still find its table.
+			execSQL(t, dsn+"&search_path=pg_catalog",
+				`UPDATE public.meetings SET data = jsonb_set(data, '{subject}', '"elsewhere"') WHERE id = $1`, m.ID)
+		}, "elsewhere"},
+		{"deleted by SQL", func(t *testing.T, m *meetd.Meeting) {
+			execSQL(t, dsn, `DELETE FROM meeting_ids WHERE meeting_id = $1`, m.ID)
+			execSQL(t, dsn, `DELETE FROM meetings WHERE id = $1`, m.ID)
+		}, ""},
+		{"table truncated", func(t *testing.T, m *meetd.Meeting) {
+			execSQL(t, dsn, `TRUNCATE meetings, meeting_ids`)
+		}, ""},
+		{"another meeting of its slot changed", func(t *testing.T, m *meetd.Meeting) {
+			// The counter moves; the meeting, read again, is unchanged.
+			execSQL(t, dsn, `UPDATE meeting_changes SET n = n + 1 WHERE slot = meeting_slot($1)`, m.ID)
+		}, "original"},
 		{"deleted by another replica", func(t *testing.T, m *meetd.Meeting) {
 			if err := b.DeleteMeeting(t.Context(), m.TenantID, m.ID); err != nil {
 				t.Fatalf("DeleteMeeting: %v", err)

@@ -7,18 +7,26 @@ import (
 )
 
 // readCache keeps the meetings that MeetingByKey read lately, by key, each
-// with the version of its row it came from: the meeting's id, its version and
-// the row's xmin (the transaction that wrote that row version). A look-up
-// sends these along and PostgreSQL leaves out the data column when the row
-// still has them, so that a repeated hit neither makes the server print the
-// jsonb nor makes meetd decode it. The database, not the cache, still says on
-// every request whether the meeting exists and which version is current:
-// updates and deletes by other replicas are seen at once.
+// with what says whether it is still current:
 //
-// An UPDATE always writes a new row version with a new xmin, so a change made
-// outside meetd is seen too. The one way to show a cached meeting that is not
-// current would be for the same meeting to get, after a restore of an older
-// backup, the same version from a transaction with the same id.
+//   - the change counter of its slot (migrations/002_changes.sql), read in the
+//     same statement as the meeting. Every UPDATE or DELETE of a meeting row,
+//     by any replica or by hand, bumps its slot's counter in its own
+//     transaction; so while the counter reads the same, the row is the one
+//     cached. A batch of hits reads only the counters of its meetings' slots:
+//     one small statement, however many hits.
+//   - the meeting's id, its version and the row's xmin (the transaction that
+//     wrote that row version). When a slot's counter has moved (another
+//     meeting of the slot changed, or this one), the meeting is read again
+//     with these, and PostgreSQL leaves out its data when the row is still
+//     the one cached, so that meetd need not decode it again.
+//
+// The database, not the cache, still says on every request whether the
+// meeting exists and which version is current, after the request arrived:
+// updates and deletes by other replicas are seen at once. What would make a
+// cached meeting wrong is a change that bumps no counter: a write with the
+// triggers disabled (session_replication_role = replica, pg_restore
+// --disable-triggers), or a counter set back by hand to a value it had.
 //
 // It is bounded by an estimate of its bytes; when full, entries taken in Go's
 // map order (random) make room: nothing to keep up per hit, and a cache miss
@@ -35,8 +43,14 @@ type cachedMeeting struct {
 	m       *meetd.Meeting
 	version int64
 	xmin    int64
+	slot    int32 // its change counter's slot
+	changes int64 // the counter as read with the meeting; noChanges: none read
 	size    int
 }
+
+// noChanges marks a meeting read without a change counter (its slot's row was
+// missing): it is always read again.
+const noChanges = -1
 
 // DefaultReadCacheBytes bounds the read cache when Options.ReadCacheBytes is
 // zero: about 5,000 meetings of a typical size.
@@ -62,20 +76,25 @@ func (c *readCache) get(k meetd.Key) (cachedMeeting, bool) {
 	return e, ok
 }
 
-// put caches m, read from the row version (version, xmin); dataLen is the
-// length of its data column, the base of its size estimate.
-func (c *readCache) put(m *meetd.Meeting, xmin int64, dataLen int) {
+// put caches m, read from the row version (version, xmin) when its slot's
+// change counter read changes; dataLen is the length of its data column, the
+// base of its size estimate.
+func (c *readCache) put(m *meetd.Meeting, xmin int64, slot int32, changes int64, dataLen int) {
+	// A decoded meeting takes about twice its JSON (strings, structs and
+	// slices), plus the key, the map slot and the indexed columns.
+	c.putSized(m, xmin, slot, changes, 2*dataLen+512)
+}
+
+// putSized is put with the size estimate made already.
+func (c *readCache) putSized(m *meetd.Meeting, xmin int64, slot int32, changes int64, size int) {
 	if c == nil {
 		return
 	}
-	// A decoded meeting takes about twice its JSON (strings, structs and
-	// slices), plus the key, the map slot and the indexed columns.
-	size := 2*dataLen + 512
 	if size > c.maxBytes/64 {
 		return // a huge meeting would push out many others
 	}
 	k := m.Key()
-	e := cachedMeeting{m: m, version: m.Version, xmin: xmin, size: size}
+	e := cachedMeeting{m: m, version: m.Version, xmin: xmin, slot: slot, changes: changes, size: size}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.remove(k)
