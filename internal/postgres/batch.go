@@ -1,6 +1,11 @@
 package postgres
 
-import "sync"
+import (
+	"context"
+	"runtime"
+	"sync"
+	"time"
+)
 
 // batcher runs calls in batches, one round trip and one transaction per
 // batch: group commit, for reads as well as writes. While its runner is
@@ -45,6 +50,10 @@ func (b *batcher[T]) add(c *T) {
 // runQueued runs batches until the queue is empty.
 func (b *batcher[T]) runQueued() {
 	for {
+		// Let the goroutines that are ready to queue a call (the requests
+		// the last batch answered, reading their next one) do so first:
+		// bigger batches cost meetd about 4 µs less CPU per hit.
+		runtime.Gosched()
 		b.mu.Lock()
 		n := min(len(b.queue), b.maxSize)
 		if n == 0 {
@@ -62,4 +71,27 @@ func (b *batcher[T]) runQueued() {
 		b.mu.Unlock()
 		b.run(batch)
 	}
+}
+
+// batchContext bounds a batch by the earliest deadline of its calls, so that
+// no call waits past its own, however long it queued behind batches that
+// hung. It answers the calls whose deadline has passed already with expire,
+// and returns the others.
+func batchContext[T any](batch []*T, deadline func(*T) time.Time, expire func(*T)) (context.Context, context.CancelFunc, []*T) {
+	now := time.Now()
+	var earliest time.Time
+	live := batch[:0]
+	for _, c := range batch {
+		d := deadline(c)
+		if !d.After(now) {
+			expire(c)
+			continue
+		}
+		if earliest.IsZero() || d.Before(earliest) {
+			earliest = d
+		}
+		live = append(live, c)
+	}
+	ctx, cancel := context.WithDeadline(context.Background(), earliest)
+	return ctx, cancel, live
 }

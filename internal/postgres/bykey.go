@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -41,9 +42,10 @@ const (
 
 // keyRead is one MeetingByKey call waiting for its batch.
 type keyRead struct {
-	k      meetd.Key
-	cached cachedMeeting
-	done   chan struct{}
+	k        meetd.Key
+	cached   cachedMeeting
+	deadline time.Time // the store's timeout from the call, queueing included
+	done     chan struct{}
 	// Set by the batch before done is closed.
 	m   *meetd.Meeting
 	err error
@@ -60,10 +62,8 @@ func (s *Store) MeetingByKey(ctx context.Context, k meetd.Key) (*meetd.Meeting, 
 	if err := noNUL(k.TenantID, k.OrganizerID, k.ExternalID); err != nil {
 		return nil, err
 	}
-	r := &keyRead{k: k, done: make(chan struct{})}
+	r := &keyRead{k: k, deadline: time.Now().Add(s.timeout), done: make(chan struct{})}
 	r.cached, _ = s.reads.get(k)
-	ctx, cancel := s.bound(ctx) // queueing included
-	defer cancel()
 	s.keyReads.add(r)
 	select {
 	case <-r.done:
@@ -81,6 +81,14 @@ type keySlot struct {
 
 // readKeys reads a batch of keys and answers its calls.
 func (s *Store) readKeys(batch []*keyRead) {
+	ctx, cancel, batch := batchContext(batch, func(r *keyRead) time.Time { return r.deadline }, func(r *keyRead) {
+		r.err = s.translate("meeting by key", context.DeadlineExceeded)
+		close(r.done)
+	})
+	defer cancel()
+	if len(batch) == 0 {
+		return
+	}
 	// Calls for one key (a hot meeting) share one slot.
 	slotOf := make([]int, len(batch))
 	slots := make([]keySlot, 0, len(batch))
@@ -94,7 +102,7 @@ func (s *Store) readKeys(batch []*keyRead) {
 		}
 		slotOf[i] = slot
 	}
-	found, err := s.queryKeys(slots)
+	found, err := s.queryKeys(ctx, slots)
 	for i, r := range batch {
 		switch m := found[slotOf[i]]; {
 		case err != nil:
@@ -112,10 +120,8 @@ func (s *Store) readKeys(batch []*keyRead) {
 // and keeps the read cache up to date. One round trip reads the change
 // counters of the cached meetings and the meetings not cached; a second
 // reads again the cached meetings whose counter moved.
-func (s *Store) queryKeys(slots []keySlot) ([]*meetd.Meeting, error) {
+func (s *Store) queryKeys(ctx context.Context, slots []keySlot) ([]*meetd.Meeting, error) {
 	found := make([]*meetd.Meeting, len(slots))
-	ctx, cancel := s.bound(context.Background()) // the batch is not one caller's
-	defer cancel()
 	var read, check []int // indexes of slots to read, and to check
 	for i, sl := range slots {
 		if sl.cached.m != nil && sl.cached.changes != noChanges {

@@ -1,5 +1,7 @@
 package postgres
 
+import "time"
+
 // MaxConns returns the size of the store's pool, for tests.
 func MaxConns(s *Store) int32 { return s.pool.Config().MaxConns }
 
@@ -21,9 +23,17 @@ func HoldBatches(s *Store) (queued func() int, release func()) {
 }
 
 func (b *batcher[T]) hold() {
-	b.mu.Lock()
-	b.runners++ // a runner that runs nothing
-	b.mu.Unlock()
+	// Wait for a runner still finishing a batch: it would take the calls.
+	for {
+		b.mu.Lock()
+		if b.runners == 0 {
+			b.runners++ // a runner that runs nothing
+			b.mu.Unlock()
+			return
+		}
+		b.mu.Unlock()
+		time.Sleep(time.Millisecond)
+	}
 }
 
 func (b *batcher[T]) queued() int {

@@ -45,9 +45,10 @@ const (
 
 // keyInsert is one CreateOrGetMeeting call waiting for its batch.
 type keyInsert struct {
-	m    *meetd.Meeting
-	data string
-	done chan struct{}
+	m        *meetd.Meeting
+	data     string
+	deadline time.Time // the store's timeout from the call, queueing included
+	done     chan struct{}
 	// Set by the batch before done is closed.
 	outcome insertOutcome
 	err     error
@@ -77,16 +78,14 @@ func (s *Store) CreateOrGetMeeting(ctx context.Context, m *meetd.Meeting) (*meet
 	if err := noNUL(args...); err != nil {
 		return nil, false, err
 	}
-	c := &keyInsert{m: m, data: args[len(args)-1].(string), done: make(chan struct{})}
-	wctx, cancel := s.bound(ctx) // queueing included
-	defer cancel()
+	c := &keyInsert{m: m, data: args[len(args)-1].(string), deadline: time.Now().Add(s.timeout), done: make(chan struct{})}
 	s.inserts.add(c)
 	select {
 	case <-c.done:
-	case <-wctx.Done():
+	case <-ctx.Done():
 		// The batch may still store the meeting: like a lost answer, the
 		// next createOrGet for the key returns it.
-		return nil, false, s.translate("insert meeting", wctx.Err())
+		return nil, false, s.translate("insert meeting", ctx.Err())
 	}
 	switch c.outcome {
 	case inserted:
@@ -134,6 +133,14 @@ func (s *Store) createOrGetAlone(ctx context.Context, m *meetd.Meeting, args []a
 // A key that is twice in the batch, or a batch the database refused (an id
 // taken, say: one bad meeting must not fail the others), is retried alone.
 func (s *Store) insertKeys(batch []*keyInsert) {
+	ctx, cancel, batch := batchContext(batch, func(c *keyInsert) time.Time { return c.deadline }, func(c *keyInsert) {
+		c.err = s.translate("insert meetings", context.DeadlineExceeded)
+		close(c.done)
+	})
+	defer cancel()
+	if len(batch) == 0 {
+		return
+	}
 	slices.SortFunc(batch, func(a, b *keyInsert) int {
 		return cmp.Or(cmp.Compare(a.m.TenantID, b.m.TenantID), cmp.Compare(a.m.OrganizerID, b.m.OrganizerID),
 			cmp.Compare(a.m.ExternalID, b.m.ExternalID))
@@ -146,7 +153,7 @@ func (s *Store) insertKeys(batch []*keyInsert) {
 		}
 		cols.add(c)
 	}
-	ids, err := s.insertColumns(&cols)
+	ids, err := s.insertColumns(ctx, &cols)
 	for _, c := range batch {
 		switch {
 		case c.outcome == alone:
@@ -187,9 +194,7 @@ func (cols *insertColumns) add(c *keyInsert) {
 }
 
 // insertColumns runs insertMeetingsSQL and returns the ids it wrote.
-func (s *Store) insertColumns(cols *insertColumns) ([]string, error) {
-	ctx, cancel := s.bound(context.Background()) // the batch is not one caller's
-	defer cancel()
+func (s *Store) insertColumns(ctx context.Context, cols *insertColumns) ([]string, error) {
 	rows, err := s.pool.Query(ctx, insertMeetingsSQL, cols.tenants, cols.ids, cols.organizers, cols.externalIDs,
 		cols.createdBy, cols.threads, cols.joins, cols.vtcs, cols.versions, cols.created, cols.data)
 	if err != nil {
