@@ -14,9 +14,10 @@
 #   pgbench-select   pgbench, a by-key SELECT of the whole row (meetd's first read of a key:
 #                    its columns and data::text) of one of 1,000 stored keys, after ANALYZE;
 #                    hit-P's ratio is to this
-#   pgbench-nodata   pgbench, meetd's by-key SELECT as a repeated hit sends it: the row's
-#                    columns, and NULL for data because the row is the one meetd's read cache
-#                    holds (internal/postgres/readcache.go); for reference, no ratio
+#   pgbench-nodata   pgbench, meetd's by-key SELECT for a meeting its read cache holds whose
+#                    slot's change counter moved: the row's columns, and NULL for data because
+#                    the row is the one cached (internal/postgres/readcache.go); for reference,
+#                    no ratio. (A hit whose counter did not move reads only the counters.)
 #   create-P, hit-P  `meetd bench --workload create|get` against `meetd serve --db DSN` with
 #                    pool_max_conns=P (for each P in MEETD_BENCH_PG_POOLS; "default": none set,
 #                    internal/postgres.DefaultMaxConns), each on a fresh database; hit's after
@@ -140,8 +141,8 @@ FROM meetings m
 WHERE m.tenant_id = :tenant AND m.organizer_id = :org AND m.external_id = 'hot-k-' || CAST(:k AS text)
   AND m.deleted_at IS NULL AND m.external_id <> '';
 SQL
-# internal/postgres's meetingByKeySQL for a row the read cache holds: the CASE compares what
-# meetd compares (id, version, xmin) and so yields NULL.
+# internal/postgres's meetingByKeySQL (without its change counter) for a row the read cache
+# holds: the CASE compares what meetd compares (id, version, xmin) and so yields NULL.
 cat >"$TMP/select-nodata.sql" <<'SQL'
 \set k random(0, :keys - 1)
 SELECT m.id, m.created_by, m.thread_id, m.join_meeting_id, m.vtc_id, m.version,
