@@ -42,9 +42,5 @@ func (b *batcher[T]) queued() int {
 	return len(b.queue)
 }
 
-func (b *batcher[T]) release() {
-	b.mu.Lock()
-	// The held runner becomes a real one.
-	b.mu.Unlock()
-	go b.runQueued()
-}
+// release makes the held runner a real one.
+func (b *batcher[T]) release() { go b.runQueued() }

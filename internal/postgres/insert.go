@@ -26,14 +26,7 @@ WITH m AS (
 			vtc_id, version, created, data)
 	` + onKeyConflict + `
 	RETURNING tenant_id, id, thread_id, join_meeting_id, vtc_id
-), ids AS (
-	INSERT INTO meeting_ids (kind, value, tenant_id, meeting_id)
-	SELECT x.kind, x.value, m.tenant_id, m.id
-	FROM m CROSS JOIN LATERAL (VALUES
-		('id', m.id), ('thread', m.thread_id), ('join', m.join_meeting_id), ('vtc', m.vtc_id)
-	) AS x (kind, value)
-	WHERE x.value <> ''
-)
+), ` + claimIDs + `
 SELECT id FROM m`
 
 // Batches of createOrGet inserts: at most maxInserts meetings each, and at

@@ -24,15 +24,19 @@ WITH m AS (
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb)
 	%s
 	RETURNING tenant_id, id, thread_id, join_meeting_id, vtc_id
-), ids AS (
+), ` + claimIDs + `
+SELECT count(*) FROM m`
+
+// claimIDs is the part of an insert that claims, in meeting_ids, the ids of
+// the meetings that its CTE m wrote (and returned).
+const claimIDs = `ids AS (
 	INSERT INTO meeting_ids (kind, value, tenant_id, meeting_id)
 	SELECT x.kind, x.value, m.tenant_id, m.id
 	FROM m CROSS JOIN LATERAL (VALUES
 		('id', m.id), ('thread', m.thread_id), ('join', m.join_meeting_id), ('vtc', m.vtc_id)
 	) AS x (kind, value)
 	WHERE x.value <> ''
-)
-SELECT count(*) FROM m`
+)`
 
 // onKeyConflict names the partial unique index of the createOrGet key.
 const onKeyConflict = `ON CONFLICT (tenant_id, organizer_id, external_id)
