@@ -52,9 +52,10 @@ type keyRead struct {
 }
 
 // MeetingByKey returns the live meeting with the createOrGet key. Calls made
-// at once are read in one batch (batch.go): one round trip, one transaction. A meeting read before whose
-// row has not changed since comes from the read cache, shared: callers must
-// not modify it (the domain never does).
+// at once are read in one batch (batch.go): one round trip, one transaction.
+// A meeting read before whose row has not changed since comes from the read
+// cache (readcache.go), shared: callers must not modify it (the domain never
+// does).
 func (s *Store) MeetingByKey(ctx context.Context, k meetd.Key) (*meetd.Meeting, error) {
 	if k.ExternalID == "" {
 		return nil, notFound()
