@@ -39,7 +39,7 @@ func parseDateTime(s string) (time.Time, error) {
 	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) {
 		return time.Time{}, errors.New("expected digits in yyyy-MM-ddTHH:mm:ss")
 	}
-	if year < 1 || month < 1 || month > 12 || day < 1 || day > daysIn(month, year) ||
+	if year < 1 || month < 1 || month > 12 || day < 1 || time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC).Day() != day ||
 		hour > 23 || minute > 59 || sec > 59 {
 		return time.Time{}, errors.New("a field is out of range")
 	}
@@ -106,19 +106,6 @@ func atoi(s string) (int, bool) {
 		n = n*10 + int(c-'0')
 	}
 	return n, len(s) > 0
-}
-
-func daysIn(month, year int) int {
-	switch month {
-	case 2:
-		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
 }
 
 // AppendDateTime appends t in UTC as Graph writes DateTimeOffset values,

@@ -54,7 +54,7 @@ func skipValue(b []byte, i, depth int) (int, bool) {
 	case c == 'n':
 		return skipLiteral(b, i, "null")
 	case c == '-' || '0' <= c && c <= '9':
-		return skipNumber(b, i)
+		return jsontext.SkipNumber(b, i)
 	}
 	return i, false
 }
@@ -82,7 +82,7 @@ func skipString(b []byte, i int) (int, bool) {
 			switch b[i] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 			case 'u':
-				if len(b)-i < 5 || !isHex4(b[i+1:i+5]) {
+				if _, ok := jsontext.Hex4(b[i+1:]); !ok {
 					return i, false
 				}
 				i += 4
@@ -92,56 +92,6 @@ func skipString(b []byte, i int) (int, bool) {
 		}
 	}
 	return i, false
-}
-
-func isHex4(h []byte) bool {
-	for _, c := range h {
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-			return false
-		}
-	}
-	return true
-}
-
-// skipNumber skips -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?.
-func skipNumber(b []byte, i int) (int, bool) {
-	if b[i] == '-' {
-		i++
-	}
-	switch {
-	case i < len(b) && b[i] == '0':
-		i++
-	case i < len(b) && '1' <= b[i] && b[i] <= '9':
-		i = skipDigits(b, i)
-	default:
-		return i, false
-	}
-	if i < len(b) && b[i] == '.' {
-		j := skipDigits(b, i+1)
-		if j == i+1 {
-			return i, false
-		}
-		i = j
-	}
-	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
-		i++
-		if i < len(b) && (b[i] == '+' || b[i] == '-') {
-			i++
-		}
-		j := skipDigits(b, i)
-		if j == i {
-			return i, false
-		}
-		i = j
-	}
-	return i, true
-}
-
-func skipDigits(b []byte, i int) int {
-	for i < len(b) && '0' <= b[i] && b[i] <= '9' {
-		i++
-	}
-	return i
 }
 
 // skipContainer skips an object or array starting at b[i].

@@ -26,12 +26,8 @@ func Decode(m *meetd.Meeting, data []byte) error {
 	m.Settings = meetd.Settings{}
 
 	d := decoder{b: data}
-	if null, err := d.null(); err != nil {
+	if err := d.meeting(m); err != nil { // null: no fields, as encoding/json
 		return err
-	} else if !null {
-		if err := d.meeting(m); err != nil {
-			return err
-		}
 	}
 	if d.space(); d.i < len(d.b) {
 		return d.fail("data after the document")
@@ -174,12 +170,8 @@ func foldField(k []byte, names []string) int {
 }
 
 func (d *decoder) meeting(m *meetd.Meeting) error {
-	empty, err := d.open('{')
-	if err != nil || empty {
-		return err
-	}
 	const depth = 1
-	return d.members(func(k []byte) error {
+	return d.object(func(k []byte) error {
 		switch meetingField(k) {
 		case mSubject:
 			return d.str(&m.Subject)
@@ -213,14 +205,7 @@ func (d *decoder) meeting(m *meetd.Meeting) error {
 
 // chatInfo reads an object held by depth containers into c.
 func (d *decoder) chatInfo(c *meetd.ChatInfo, depth int) error {
-	if null, err := d.null(); null || err != nil {
-		return err
-	}
-	empty, err := d.open('{')
-	if err != nil || empty {
-		return err
-	}
-	return d.members(func(k []byte) error {
+	return d.object(func(k []byte) error {
 		switch chatField(k) {
 		case cThreadID:
 			return d.str(&c.ThreadID)
@@ -235,14 +220,7 @@ func (d *decoder) chatInfo(c *meetd.ChatInfo, depth int) error {
 }
 
 func (d *decoder) participant(p *meetd.Participant, depth int) error {
-	if null, err := d.null(); null || err != nil {
-		return err
-	}
-	empty, err := d.open('{')
-	if err != nil || empty {
-		return err
-	}
-	return d.members(func(k []byte) error {
+	return d.object(func(k []byte) error {
 		switch participantField(k) {
 		case pKind:
 			return d.str((*string)(&p.Identity.Kind))

@@ -107,6 +107,20 @@ func (d *decoder) more(closer byte) (bool, error) {
 // members reads the members of an object whose '{' has been read, calling
 // member with each name and the decoder at its value; member must consume
 // the value.
+// object reads an object, calling member for each of its members (which
+// must consume the value); null reads as no members, as encoding/json reads
+// null into a struct.
+func (d *decoder) object(member func(k []byte) error) error {
+	if null, err := d.null(); null || err != nil {
+		return err
+	}
+	empty, err := d.open('{')
+	if err != nil || empty {
+		return err
+	}
+	return d.members(member)
+}
+
 func (d *decoder) members(member func(k []byte) error) error {
 	for {
 		k, err := d.key()
@@ -269,46 +283,10 @@ func (d *decoder) skipContainer(c byte, depth int) error {
 
 // skipNumber consumes -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?.
 func (d *decoder) skipNumber() error {
-	b, i := d.b, d.i
-	if b[i] == '-' {
-		i++
-	}
-	switch {
-	case i < len(b) && b[i] == '0':
-		i++
-	case i < len(b) && '1' <= b[i] && b[i] <= '9':
-		i = skipDigits(b, i)
-	default:
-		d.i = i
+	i, ok := jsontext.SkipNumber(d.b, d.i)
+	d.i = i
+	if !ok {
 		return d.fail("invalid number")
 	}
-	if i < len(b) && b[i] == '.' {
-		j := skipDigits(b, i+1)
-		if j == i+1 {
-			d.i = j
-			return d.fail("invalid number")
-		}
-		i = j
-	}
-	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
-		i++
-		if i < len(b) && (b[i] == '+' || b[i] == '-') {
-			i++
-		}
-		j := skipDigits(b, i)
-		if j == i {
-			d.i = j
-			return d.fail("invalid number")
-		}
-		i = j
-	}
-	d.i = i
 	return nil
-}
-
-func skipDigits(b []byte, i int) int {
-	for i < len(b) && '0' <= b[i] && b[i] <= '9' {
-		i++
-	}
-	return i
 }

@@ -92,14 +92,7 @@ func settingsField(k []byte) int {
 
 // settings reads an object held by depth containers into s.
 func (d *decoder) settings(s *meetd.Settings, depth int) error {
-	if null, err := d.null(); null || err != nil {
-		return err
-	}
-	empty, err := d.open('{')
-	if err != nil || empty {
-		return err
-	}
-	return d.members(func(k []byte) error {
+	return d.object(func(k []byte) error {
 		switch settingsField(k) {
 		case sAllowedPresenters:
 			return d.str(&s.AllowedPresenters)

@@ -162,7 +162,7 @@ func parseTime(s []byte) (time.Time, bool) {
 	minute := digits(2, 0, 59)
 	sep(':')
 	sec := digits(2, 0, 59)
-	if !ok || day > daysIn(month, year) {
+	if !ok || time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC).Day() != day {
 		return time.Time{}, false
 	}
 
@@ -208,18 +208,3 @@ func parseTime(s []byte) (time.Time, bool) {
 }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
-
-// daysIn returns the days of a month (1 to 12) of a proleptic Gregorian
-// year.
-func daysIn(month, year int) int {
-	switch month {
-	case 2:
-		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
-}
