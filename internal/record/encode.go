@@ -32,18 +32,7 @@ func Encode(m *meetd.Meeting) ([]byte, error) {
 	e.key("organizer")
 	e.participant(m.Organizer)
 	e.key("attendees")
-	if m.Attendees == nil {
-		e.b = append(e.b, "null"...)
-	} else {
-		e.b = append(e.b, '[')
-		for i, a := range m.Attendees {
-			if i > 0 {
-				e.b = append(e.b, ',')
-			}
-			e.participant(a)
-		}
-		e.b = append(e.b, ']')
-	}
+	writeArray(&e, m.Attendees, e.participant)
 	e.key("settings")
 	e.settings(&m.Settings)
 	e.b = append(e.b, '}')
@@ -127,18 +116,7 @@ func (e *jsonWriter) settings(s *meetd.Settings) {
 	e.boolean("allowWhiteboard", s.AllowWhiteboard)
 	e.boolean("recordAutomatically", s.RecordAutomatically)
 	e.key("anonymizeIdentityForRoles")
-	if s.AnonymizeIdentityForRoles == nil {
-		e.b = append(e.b, "null"...)
-	} else {
-		e.b = append(e.b, '[')
-		for i, r := range s.AnonymizeIdentityForRoles {
-			if i > 0 {
-				e.b = append(e.b, ',')
-			}
-			e.quote(string(r))
-		}
-		e.b = append(e.b, ']')
-	}
+	writeArray(e, s.AnonymizeIdentityForRoles, func(r meetd.Role) { e.quote(string(r)) })
 	e.key("watermark")
 	if w := s.Watermark; w == nil {
 		e.b = append(e.b, "null"...)
@@ -156,6 +134,23 @@ const hexDigits = "0123456789abcdef"
 
 // quote writes s as a JSON string. Like encoding/json it writes invalid
 // UTF-8 as U+FFFD, so that what is stored is what a read returns.
+// writeArray writes xs as a JSON array, each element with elem; a nil slice
+// is null, as encoding/json writes it.
+func writeArray[T any](e *jsonWriter, xs []T, elem func(T)) {
+	if xs == nil {
+		e.b = append(e.b, "null"...)
+		return
+	}
+	e.b = append(e.b, '[')
+	for i, x := range xs {
+		if i > 0 {
+			e.b = append(e.b, ',')
+		}
+		elem(x)
+	}
+	e.b = append(e.b, ']')
+}
+
 func (e *jsonWriter) quote(s string) {
 	e.b = append(e.b, '"')
 	start := 0
