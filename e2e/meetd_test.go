@@ -60,17 +60,6 @@ func startServer(dir string, args ...string) (*server, error) {
 	}
 }
 
-// newServer starts a server of the test's own, stopped when the test ends.
-func newServer(tb testing.TB, args ...string) *server {
-	tb.Helper()
-	s, err := startServer(tb.TempDir(), args...)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(s.stop)
-	return s
-}
-
 var (
 	sharedOnce sync.Once
 	sharedSrv  *server
