@@ -14,10 +14,11 @@ func PolicyName(appID string) string { return "meetd-bench-" + strings.ToLower(a
 // PreparePolicy makes sure an application token for appID may create
 // meetings for userID in tenantID. When the policy in force for the user
 // does not list the app, it creates PolicyName(appID) for the app (unless it
-// exists) and grants it to the whole tenant, in place of any global grant. It reports what it did, "" when
-// nothing was needed. A per-user grant overrides the global one, so a user
-// with a grant of their own that leaves the app out is an error: the tool
-// does not change a user's grant behind the operator's back.
+// exists) and grants it to the whole tenant, in place of any global grant.
+// It reports what it did, "" when nothing was needed. A per-user grant
+// overrides the global one, so a user with a grant of their own that leaves
+// the app out is an error: the tool does not change a user's grant behind
+// the operator's back.
 func PreparePolicy(ctx context.Context, ps meetd.PolicyStore, tenantID, appID, userID string) (string, error) {
 	tenantID, appID, userID = strings.ToLower(tenantID), strings.ToLower(appID), strings.ToLower(userID)
 	a, err := ps.Assignment(ctx, tenantID, userID)

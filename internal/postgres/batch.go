@@ -10,18 +10,19 @@ import (
 // batcher runs calls in batches, one round trip and one transaction per
 // batch: group commit, for reads as well as writes. While its runner is
 // busy, calls queue; when it comes free it takes every queued call (up to
-// maxSize) at once. There is no timer: a call made while no batch runs starts at once, alone, so a quiet
-// store answers as fast as without batching, and a busy one sends PostgreSQL
-// one round trip (and, for writes, one commit and one WAL flush) for many
-// requests instead of one each. Each call is still sent after it was made, so
-// a batched read sees every write acknowledged before it.
+// maxSize) at once. There is no timer: a call made while no batch runs
+// starts at once, alone, so a quiet store answers as fast as without
+// batching, and a busy one sends PostgreSQL one round trip (and, for writes,
+// one commit and one WAL flush) for many requests instead of one each. Each
+// call is still sent after it was made, so a batched read sees every write
+// acknowledged before it.
 //
 // One runner makes the biggest batches, and the cost of a batch, in
 // PostgreSQL's CPU and meetd's, is mostly per batch, not per call: on 2
 // cores at 64 concurrent hits, one runner served 19k hits/s, two 14k and
 // four 11k (with the keys read in one statement; batches of pipelined
-// statements, as now, serve as many). More runners start only when a full batch is queued, which one
-// runner cannot take at once.
+// statements, as now, serve as many). More runners start only when a full
+// batch is queued, which one runner cannot take at once.
 type batcher[T any] struct {
 	maxRunners int // batches in flight at once
 	maxSize    int
