@@ -14,6 +14,14 @@ import (
 // meetingColumns are what scanMeeting reads, in order.
 const meetingColumns = "id, tenant_id, organizer_id, external_id, thread_id, join_meeting_id, vtc_id, created_by, version, data, deleted_at IS NOT NULL, seq"
 
+// byKeySQL reads the live meeting with a createOrGet key, in the columns
+// scanByKey reads: not the key's own, which equal the key (= compares
+// bytes), nor deleted_at. A read that misses the cache, ~25 µs, makes 11
+// allocations fewer (BenchmarkCreateOrGetHit/nocache). Its last condition,
+// the partial unique index's own, lets SQLite use that index.
+const byKeySQL = "SELECT id, thread_id, join_meeting_id, vtc_id, created_by, version, data, seq FROM meetings" +
+	" WHERE tenant_id = ? AND organizer_id = ? AND external_id = ? AND deleted_at IS NULL AND external_id <> ''"
+
 // readStmts are the read connections' statements, prepared once: the pool
 // prepares each on a connection the first time it runs there, then reuses it.
 type readStmts struct {
@@ -30,8 +38,7 @@ func prepareReads(ctx context.Context, db *sql.DB) (*readStmts, error) {
 		dst   **sql.Stmt
 		query string
 	}{
-		// "external_id <> ''" lets SQLite use the partial unique index.
-		{&r.byKey, "SELECT " + meetingColumns + " FROM meetings WHERE tenant_id = ? AND organizer_id = ? AND external_id = ? AND deleted_at IS NULL AND external_id <> ''"},
+		{&r.byKey, byKeySQL},
 		{&r.byID, "SELECT " + meetingColumns + " FROM meetings WHERE thread_id = ? AND id = ? AND tenant_id = ? AND deleted_at IS NULL"},
 		{&r.byThread, "SELECT " + meetingColumns + " FROM meetings WHERE thread_id = ?"},
 		{&r.count, "SELECT count(*) FROM meetings WHERE tenant_id = ? AND organizer_id = ? AND created_by = ? AND created_at >= ?"},
@@ -80,20 +87,42 @@ func scanMeeting(row scanner) (m *meetd.Meeting, deleted bool, seq int64, err er
 	return m, deleted, seq, nil
 }
 
+// scanByKey reads one row of byKeySQL, the meeting with the key k, or
+// returns sql.ErrNoRows.
+func scanByKey(row *sql.Row, k meetd.Key) (m *meetd.Meeting, seq int64, err error) {
+	// Cloned: the key's strings may hold on to a whole request body, and the
+	// meeting goes into the cache.
+	m = &meetd.Meeting{TenantID: strings.Clone(k.TenantID), OrganizerID: strings.Clone(k.OrganizerID), ExternalID: strings.Clone(k.ExternalID)}
+	var data []byte
+	if err := row.Scan(&m.ID, &m.ThreadID, &m.JoinMeetingID, &m.VideoTeleconferenceID, &m.CreatedBy, &m.Version, &data, &seq); err != nil {
+		return nil, 0, err
+	}
+	if err := decodeData(m, data); err != nil {
+		return nil, 0, err
+	}
+	return m, seq, nil
+}
+
 // readOne reads the meeting a single-row statement finds, once it is
 // durable (durable.go).
 func (s *Store) readOne(ctx context.Context, stmt *sql.Stmt, args ...any) (*meetd.Meeting, bool, error) {
 	m, deleted, seq, err := scanMeeting(stmt.QueryRowContext(ctx, args...))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, false, meetingNotFound()
-	}
-	if err != nil {
-		return nil, false, mapErr(err, "read meeting")
-	}
-	if err := s.w.syncer.wait(ctx, seq); err != nil {
+	if err := s.durable(ctx, seq, err); err != nil {
 		return nil, false, err
 	}
 	return m, deleted, nil
+}
+
+// durable returns the error of a single-row read, or nil once the meeting it
+// read, with the seq, is durable.
+func (s *Store) durable(ctx context.Context, seq int64, err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return meetingNotFound()
+	}
+	if err != nil {
+		return mapErr(err, "read meeting")
+	}
+	return s.w.syncer.wait(ctx, seq)
 }
 
 func meetingNotFound() error { return notFound("The online meeting was not found.") }
@@ -112,8 +141,8 @@ func (s *Store) MeetingByKey(ctx context.Context, k meetd.Key) (*meetd.Meeting, 
 	if s.keys.absent(k) {
 		return nil, meetingNotFound()
 	}
-	m, _, err := s.readOne(ctx, s.reads.byKey, k.TenantID, k.OrganizerID, k.ExternalID)
-	if err != nil {
+	m, seq, err := scanByKey(s.reads.byKey.QueryRowContext(ctx, k.TenantID, k.OrganizerID, k.ExternalID), k)
+	if err := s.durable(ctx, seq, err); err != nil {
 		return nil, err
 	}
 	s.cache.fill(m, t)

@@ -24,7 +24,7 @@ func prepareWrites(ctx context.Context, conn *sql.Conn) (*writeStmts, error) {
 		// key (a hit) or another id (a conflict) was taken.
 		{&w.insert, `INSERT INTO meetings (id, tenant_id, organizer_id, external_id, thread_id, join_meeting_id, vtc_id, created_by, created_at, version, data)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`},
-		{&w.byKey, "SELECT " + meetingColumns + " FROM meetings WHERE tenant_id = ? AND organizer_id = ? AND external_id = ? AND deleted_at IS NULL AND external_id <> ''"},
+		{&w.byKey, byKeySQL},
 		// The columns that identify a meeting never change; RETURNING gives
 		// the stored ones so that the cache holds the truth.
 		{&w.update, `UPDATE meetings SET data = ?, version = ?, created_at = ?
@@ -109,7 +109,7 @@ func (s *Store) CreateOrGetMeeting(ctx context.Context, m *meetd.Meeting) (*meet
 			return nil
 		}
 		k := m.Key()
-		stored, _, _, err := scanMeeting(tx.writeStmts.byKey.QueryRowContext(tx.ctx, k.TenantID, k.OrganizerID, k.ExternalID))
+		stored, _, err := scanByKey(tx.writeStmts.byKey.QueryRowContext(tx.ctx, k.TenantID, k.OrganizerID, k.ExternalID), k)
 		if errors.Is(err, sql.ErrNoRows) {
 			return conflict()
 		}
