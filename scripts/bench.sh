@@ -10,6 +10,10 @@
 #   hit            meetd createOrGet of existing externalIds (workload get, sync full)
 #   create         meetd createOrGet of new externalIds, --sync full (every 201 survives power loss)
 #   create-normal  the same with --sync normal (survives a crash of meetd, not of the machine)
+# and, when named in MEETD_BENCH_RUNS, with an application token (the app is granted an access
+# policy first; every request is checked against it) or nine hits to one create:
+#   hit-app, create-app   hit and create with --app (compared with hit and create)
+#   mixed, mixed-app      --workload mixed --get-ratio 0.9, delegated and application tokens
 # and prints a table: correct answers per second, the ratio to the reference and the issue's
 # target, latency percentiles, the server's CPU time per request (from /proc/PID/stat, warm-up
 # requests counted: unlike rps, hardly moved by other work on the machine), its peak RSS
@@ -20,7 +24,9 @@
 # Environment:
 #   MEETD_BENCH_CONCURRENCY=64   requests in flight       MEETD_BENCH_DURATION=10s  per run
 #   MEETD_BENCH_KEYS=1000        hot keys for "hit"        MEETD_BENCH_ROUNDS=1      repeat the set
-#   MEETD_BENCH_RUNS="reference hit create create-normal"  which runs (in this order)
+#   MEETD_BENCH_RUNS="reference hit create create-normal"  which runs (in this order; also
+#                                hit-app create-app mixed mixed-app, run in that order after them)
+#   MEETD_BENCH_APP=8a1c2f44-…   the application (client) id of the -app runs
 #   MEETD_BENCH_BIG=0            1: also, in every round, with 1,000,000 stored meetings: the time
 #                                from start to ready and the RSS then, the time until the key
 #                                filter's background scan is done (the server idle after a first
@@ -41,6 +47,7 @@ RUNS=${MEETD_BENCH_RUNS:-reference hit create create-normal}
 BIG=${MEETD_BENCH_BIG:-0}
 BIG_DATA=${MEETD_BENCH_BIG_DATA:-$TMP/big}
 BIG_N=${MEETD_BENCH_BIG_N:-1000000}
+APP=${MEETD_BENCH_APP:-8a1c2f44-37e9-4b1c-9f7e-2a1d3c4b5e6f}
 has() { [[ " $RUNS " == *" $1 "* ]]; }
 
 # store_big: makes BIG_DATA hold BIG_N meetings with the keys big-k-0 … big-k-(BIG_N-1), once.
@@ -98,6 +105,30 @@ for ROUND in $(seq "$ROUNDS"); do
     run create-normal reference - 0 --data "$TMP/normal-$ROUND" --workload create --quiet
     stop_server
   fi
+
+  if has hit-app; then
+    start_meetd --data "$TMP/hit-app-$ROUND" --sync full
+    "$MEETD" bench --url "$URL" --data "$TMP/hit-app-$ROUND" --app "$APP" --workload get --keys "$KEYS" \
+      --key-prefix hot --requests 1 --quiet >/dev/null
+    run hit-app hit - "$KEYS" --data "$TMP/hit-app-$ROUND" --app "$APP" --workload get --keys "$KEYS" \
+      --key-prefix hot --quiet
+    stop_server
+  fi
+
+  if has create-app; then
+    start_meetd --data "$TMP/create-app-$ROUND" --sync full
+    run create-app create - 0 --data "$TMP/create-app-$ROUND" --app "$APP" --workload create --quiet
+    stop_server
+  fi
+
+  for name in mixed mixed-app; do
+    has "$name" || continue
+    app=(); [[ "$name" == mixed-app ]] && app=(--app "$APP")
+    start_meetd --data "$TMP/$name-$ROUND" --sync full
+    run "$name" reference - "$KEYS" --data "$TMP/$name-$ROUND" "${app[@]}" --workload mixed --get-ratio 0.9 \
+      --keys "$KEYS" --quiet
+    stop_server
+  done
 
   if [[ "$BIG" == 1 ]]; then
     store_big
