@@ -80,6 +80,9 @@ func bench(ctx context.Context, args []string, getenv func(string) string, stdou
 		Concurrency: *conc, Duration: *duration, Requests: *requests, Rate: r, Timeout: *timeout,
 		NoVerify: *noVerify, NetHTTP: *netHTTP,
 	}
+	if err := cfg.Check(); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
 	if !*quiet {
 		cfg.Progress = func(p load.Progress) { load.WriteProgress(stderr, p) }
 	}

@@ -290,3 +290,27 @@ func TestUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+// Bad bench settings are refused as usage errors before the tool opens (and
+// so creates) a data folder, mints a token or grants a policy.
+func TestBenchRefusesBadSettingsFirst(t *testing.T) {
+	for _, args := range [][]string{
+		{"--concurrency", "0"},
+		{"--duration", "0"},
+		{"--workload", "delete"},
+		{"--workload", "mixed", "--get-ratio", "2"},
+		{"--workload", "get", "--keys", "0"},
+		{"--rate", "-5"},
+		{"--app", appID, "--url", "ftp://example.com"},
+	} {
+		data := filepath.Join(t.TempDir(), "data")
+		cmd := exec.Command(meetdBin, append([]string{"bench", "--data", data, "--quiet"}, args...)...)
+		out, err := cmd.CombinedOutput()
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 {
+			t.Errorf("meetd bench %v: got %v, want exit status 2\n%s", args, err, out)
+		}
+		if _, err := os.Stat(data); !os.IsNotExist(err) {
+			t.Errorf("meetd bench %v: the data folder was made before the settings were checked (stat: %v)", args, err)
+		}
+	}
+}

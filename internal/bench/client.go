@@ -84,9 +84,6 @@ func newSenders(cfg *Config) (*senders, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bench: URL: %w", err)
 	}
-	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
-		return nil, fmt.Errorf("bench: URL %q: want http://HOST:PORT or https://…", cfg.URL)
-	}
 	s := &senders{netHTTP: cfg.NetHTTP || u.Scheme == "https", timeout: cfg.Timeout}
 	header := http.Header{"Content-Type": {"application/json"}}
 	if cfg.Token != "" {

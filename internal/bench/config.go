@@ -12,6 +12,7 @@ package bench
 
 import (
 	"fmt"
+	"net/url"
 	"time"
 )
 
@@ -95,7 +96,10 @@ type Progress struct {
 	Errors   uint64
 }
 
-func (c *Config) check() error {
+// Check reports the first setting that makes c unusable; Run calls it, and
+// a command line calls it first to refuse bad flags before any side effect
+// (opening a store, minting a token, granting a policy).
+func (c *Config) Check() error {
 	switch {
 	case c.URL == "":
 		return fmt.Errorf("bench: no URL")
@@ -117,6 +121,9 @@ func (c *Config) check() error {
 		}
 	default:
 		return fmt.Errorf("bench: unknown workload %q (create, get or mixed)", c.Workload)
+	}
+	if u, err := url.Parse(c.URL); err != nil || u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
+		return fmt.Errorf("bench: URL %q: want http://HOST:PORT or https://…", c.URL)
 	}
 	return nil
 }

@@ -64,6 +64,8 @@ func TestRunRefuses(t *testing.T) {
 			c.Token, c.Path = e.app(t), "/v1.0/users/"+alice+"/onlineMeetings/createOrGet"
 		}, "got 403"},
 		{"nobody listening", func(c *bench.Config) { c.URL = "http://127.0.0.1:1" }, "refused"},
+		{"not HTTP", func(c *bench.Config) { c.URL = "ftp://127.0.0.1:21" }, "want http://"},
+		{"no host", func(c *bench.Config) { c.URL = "http://" }, "want http://"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			cfg := good

@@ -41,7 +41,7 @@ type runner struct {
 // that fails. Wrong answers during the measured phase are counted in the
 // Result. Cancelling ctx ends the run early with a partial Result.
 func Run(ctx context.Context, cfg Config) (*Result, error) {
-	if err := cfg.check(); err != nil {
+	if err := cfg.Check(); err != nil {
 		return nil, err
 	}
 	if cfg.Timeout == 0 {
