@@ -16,8 +16,7 @@ import (
 // flushed to disk, together.
 const insertMeetingsSQL = `
 WITH m AS (
-	INSERT INTO meetings (tenant_id, id, organizer_id, external_id, created_by, thread_id,
-		join_meeting_id, vtc_id, version, created, data)
+	` + insertMeetings + `
 	SELECT k.tenant_id, k.id, k.organizer_id, k.external_id, k.created_by, k.thread_id,
 		k.join_meeting_id, k.vtc_id, k.version, k.created, k.data::jsonb
 	FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
@@ -25,7 +24,7 @@ WITH m AS (
 		AS k (tenant_id, id, organizer_id, external_id, created_by, thread_id, join_meeting_id,
 			vtc_id, version, created, data)
 	` + onKeyConflict + `
-	RETURNING tenant_id, id, thread_id, join_meeting_id, vtc_id
+	` + returnIDs + `
 ), ` + claimIDs + `
 SELECT id FROM m`
 

@@ -19,16 +19,23 @@ import (
 // createOrGet key is taken.
 const insertMeeting = `
 WITH m AS (
-	INSERT INTO meetings (tenant_id, id, organizer_id, external_id, created_by, thread_id,
-		join_meeting_id, vtc_id, version, created, data)
+	` + insertMeetings + `
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb)
 	%s
-	RETURNING tenant_id, id, thread_id, join_meeting_id, vtc_id
+	` + returnIDs + `
 ), ` + claimIDs + `
 SELECT count(*) FROM m`
 
+// insertMeetings starts both insert statements (this file's and
+// insert.go's): the columns they give, in their order.
+const insertMeetings = `INSERT INTO meetings (tenant_id, id, organizer_id, external_id, created_by, thread_id,
+		join_meeting_id, vtc_id, version, created, data)`
+
+// returnIDs ends an insert's CTE m with what claimIDs reads from it.
+const returnIDs = `RETURNING tenant_id, id, thread_id, join_meeting_id, vtc_id`
+
 // claimIDs is the part of an insert that claims, in meeting_ids, the ids of
-// the meetings that its CTE m wrote (and returned).
+// the meetings that its CTE m wrote (and returned with returnIDs).
 const claimIDs = `ids AS (
 	INSERT INTO meeting_ids (kind, value, tenant_id, meeting_id)
 	SELECT x.kind, x.value, m.tenant_id, m.id
