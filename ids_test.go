@@ -90,6 +90,7 @@ func TestAssignmentEffective(t *testing.T) {
 		{meetd.Assignment{Global: global, User: user}, "a", false}, // a per-user grant overrides the global one
 		{meetd.Assignment{Global: global, User: user}, "b", true},
 		{meetd.Assignment{User: user}, "a", false},
+		{meetd.Assignment{User: &meetd.Policy{AppIDs: []string{"A1B2C3D4-0000-4000-8000-00000000000A"}}}, "a1b2c3d4-0000-4000-8000-00000000000a", true}, // GUIDs ignore case
 	} {
 		if got := c.a.Effective().Allows(c.app); got != c.want {
 			t.Errorf("%+v allows %s: got %v, want %v", c.a, c.app, got, c.want)

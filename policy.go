@@ -1,6 +1,9 @@
 package meetd
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // Policy is an application access policy as Teams PowerShell models it
 // (New-CsApplicationAccessPolicy): a named list of app ids in one tenant,
@@ -14,9 +17,11 @@ type Policy struct {
 	Users       []string // object ids it is granted to
 }
 
-// Allows reports whether p lets the app act.
+// Allows reports whether p lets the app act. App ids are GUIDs, which
+// compare without case: a token's appid is lower-cased, and a policy stored
+// before `meetd policy create` lower-cased its --app values may not be.
 func (p *Policy) Allows(appID string) bool {
-	return p != nil && slices.Contains(p.AppIDs, appID)
+	return p != nil && slices.ContainsFunc(p.AppIDs, func(a string) bool { return strings.EqualFold(a, appID) })
 }
 
 // Assignment is what applies to one user: the policy granted to that user, if

@@ -189,6 +189,31 @@ func TestPolicyCLIWhileServing(t *testing.T) {
 	}
 }
 
+// An app id given in upper case is the app its lower-case tokens name (ids
+// are GUIDs; tokens carry them lower-cased), and one that is not a GUID is
+// refused instead of stored as a policy no token can match.
+func TestPolicyAppIDs(t *testing.T) {
+	data := t.TempDir()
+	p := startServe(t, "--data", data)
+	tok := cli(t, "token", "--data", data, "--tenant", tenant, "--app", appID)
+	cli(t, "policy", "create", "upper", "--data", data, "--tenant", tenant, "--app", strings.ToUpper(appID))
+	cli(t, "policy", "grant", "upper", "--data", data, "--tenant", tenant, "--user", alice)
+	if got := cli(t, "policy", "list", "--data", data); !strings.Contains(got, appID) {
+		t.Errorf("policy list: got %q, want the app id lower-cased (%s)", got, appID)
+	}
+	url := p.url + "/v1.0/users/" + alice + "/onlineMeetings/createOrGet"
+	if !waitFor(t, func() bool { return post(t, url, tok, `{"externalId":"upper"}`).status == 201 }) {
+		t.Fatal("a policy made with the app id in upper case never admitted the app")
+	}
+	out, err := exec.Command(meetdBin, "policy", "create", "bad", "--data", data, "--tenant", tenant, "--app", "booking-system").CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || !strings.Contains(string(out), "GUID") {
+		t.Errorf("policy create --app booking-system: got %v, want exit status 2 naming a GUID\n%s", err, out)
+	}
+	if got := cli(t, "policy", "list", "--data", data); strings.Contains(got, "bad") {
+		t.Errorf("policy list: the refused policy was stored: %q", got)
+	}
+}
+
 // waitFor polls cond for up to ten seconds. The documented propagation is
 // one second; the margin keeps a loaded CI machine from failing the test.
 func waitFor(t testing.TB, cond func() bool) bool {

@@ -84,6 +84,12 @@ func policy(ctx context.Context, args []string, getenv func(string) string, stdo
 		if len(apps) == 0 {
 			return fmt.Errorf("%w: policy create needs at least one --app", errUsage)
 		}
+		for i, a := range apps {
+			if !meetd.IsObjectID(a) {
+				return fmt.Errorf("%w: --app must be an application (client) id, a GUID, not %q", errUsage, a)
+			}
+			apps[i] = strings.ToLower(a) // as tokens carry it
+		}
 		run = func(ps meetd.PolicyStore) error {
 			return ps.CreatePolicy(ctx, &meetd.Policy{TenantID: strings.ToLower(*tenant), Name: name, AppIDs: apps, Description: *desc})
 		}
