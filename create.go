@@ -159,11 +159,38 @@ func validateInput(in *MeetingInput) error {
 	if in.Start != nil && in.End != nil && in.End.Before(*in.Start) {
 		return Errorf(EINVALID, "endDateTime cannot be earlier than startDateTime.")
 	}
+	if err := checkTimes(in.Start, in.End); err != nil {
+		return err
+	}
 	if err := validateAttendees(in.Attendees); err != nil {
 		return err
 	}
 	if in.ChatInfo != nil && in.ChatInfo.ThreadID != "" && !IsThreadID(in.ChatInfo.ThreadID) {
 		return Errorf(EINVALID, "chatInfo.threadId '%s' is not a Teams thread id: expected 19:…@thread.tacv2 (a channel) or 19:…@thread.v2.", in.ChatInfo.ThreadID)
+	}
+	return nil
+}
+
+// Meeting times are what .NET's DateTimeOffset, and so every Graph client,
+// can hold: years 1 to 9999 in UTC.
+var (
+	minTime = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
+	maxTime = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC).Add(-100) // the last 100 ns tick
+)
+
+// checkTimes refuses a start or end outside minTime..maxTime, including an
+// end that only the default (start + 1 h) would put past it.
+func checkTimes(start, end *time.Time) error {
+	for _, t := range []struct {
+		name string
+		t    *time.Time
+	}{{"startDateTime", start}, {"endDateTime", end}} {
+		if t.t != nil && (t.t.Before(minTime) || t.t.After(maxTime)) {
+			return Errorf(EINVALID, "%s must be between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.9999999Z.", t.name)
+		}
+	}
+	if start != nil && end == nil && start.Add(time.Hour).After(maxTime) {
+		return Errorf(EINVALID, "endDateTime is needed: its default, an hour after startDateTime, would fall after 9999-12-31T23:59:59.9999999Z.")
 	}
 	return nil
 }

@@ -22,8 +22,9 @@ const (
 	EINTERNAL        = "internal"        // anything else: 500, message never shown
 )
 
-// Error is a domain error: a code, a message safe to show the caller, and an
-// optional cause that is logged but never shown.
+// Error is a domain error: a code, a message safe to show the caller (but
+// for EINTERNAL, whose message is only logged), and an optional cause that
+// is logged but never shown.
 type Error struct {
 	Code    string
 	Message string

@@ -59,6 +59,9 @@ func (s *Service) Update(ctx context.Context, c *Caller, pathUser, id string, p 
 	if p.Start != nil && p.End.Before(*p.Start) {
 		return nil, Errorf(EINVALID, "endDateTime cannot be earlier than startDateTime.")
 	}
+	if err := checkTimes(p.Start, p.End); err != nil {
+		return nil, err
+	}
 	if p.Subject != nil && len(*p.Subject) > MaxSubjectBytes {
 		return nil, Errorf(EINVALID, "subject must be at most %d bytes long.", MaxSubjectBytes)
 	}

@@ -27,6 +27,8 @@ func TestParseDateTime(t *testing.T) {
 		{"0001-01-01T00:00:00Z", "0001-01-01T00:00:00Z"},
 		{"9999-12-31T23:59:59.9999999Z", "9999-12-31T23:59:59.9999999Z"},
 		{"2020-01-01T00:30:00+14:00", "2019-12-31T10:30:00Z"},
+		{"0001-01-01T00:59:59-00:59", "0001-01-01T01:58:59Z"},
+		{"9999-12-31T23:59:59+00:01", "9999-12-31T23:58:59Z"},
 	} {
 		got, err := ParseDateTime(tc.in)
 		if err != nil {
@@ -61,6 +63,8 @@ func TestParseDateTimeRejects(t *testing.T) {
 		{"2019-07-12T14:60:00Z", "out of range"},
 		{"2019-07-12T14:30:60Z", "out of range"},
 		{"0000-01-01T00:00:00Z", "out of range"},
+		{"0001-01-01T00:00:00+01:00", "outside the years 0001 to 9999"},
+		{"9999-12-31T23:00:00-05:00", "outside the years 0001 to 9999"},
 		{"2019-07-12T14:30:34+24:00", "offset is out of range"},
 		{"2019-07-12T14:30:34+07", "expected an offset"},
 		{"2019-07-12T14:30:34 +07:00", "expected an offset"},

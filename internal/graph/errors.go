@@ -50,14 +50,16 @@ func Status(err error) (status int, code string) {
 // message returns the caller-safe message for err, never empty: Graph's Go
 // SDK panics on an error body without one.
 func message(err error, status int) string {
+	if status == http.StatusInternalServerError {
+		// The generic text: an internal error's own message names what
+		// failed inside meetd, which is for the log, not the caller.
+		return meetd.ErrorMessage(nil)
+	}
 	var e *meetd.Error
 	if errors.As(err, &e) {
 		if _, known := statuses[e.Code]; known && e.Message != "" {
 			return e.Message
 		}
-	}
-	if status == http.StatusInternalServerError {
-		return meetd.ErrorMessage(nil) // the generic text
 	}
 	if t := http.StatusText(status); t != "" {
 		return t + "."

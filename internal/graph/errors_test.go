@@ -27,7 +27,8 @@ func TestStatus(t *testing.T) {
 		{meetd.Errorf(meetd.ETOOLARGE, "big"), 413, "RequestEntityTooLarge", "big"},
 		{meetd.Errorf(meetd.ETHROTTLED, "Please retry again later."), 429, "TooManyRequests", "Please retry again later."},
 		{meetd.Errorf(meetd.EUNAVAILABLE, "down"), 503, "ServiceUnavailable", "down"},
-		{meetd.Errorf(meetd.EINTERNAL, "could not draw unique meeting ids"), 500, "generalException", "could not draw unique meeting ids"},
+		{meetd.Errorf(meetd.EINTERNAL, "could not draw unique meeting ids"), 500, "generalException", "An internal server error occurred."}, // EINTERNAL's text is for the log
+		{&meetd.Error{Code: meetd.EINTERNAL, Message: "create meeting failed.", Err: fmt.Errorf("record: year 10000")}, 500, "generalException", "An internal server error occurred."},
 		{fmt.Errorf("store: %w", meetd.Errorf(meetd.ENOTFOUND, "wrapped")), 404, "NotFound", "wrapped"},
 		{fmt.Errorf("sqlite: disk I/O error at /var/lib/meetd"), 500, "generalException", "An internal server error occurred."},
 		{context.Canceled, 500, "generalException", "An internal server error occurred."},

@@ -219,8 +219,12 @@ func decodeString(raw []byte, p loc, dst *string) (bool, error) {
 	if isNull(raw) {
 		return false, nil
 	}
-	if raw[0] != '"' || !unquote(raw[1:len(raw)-1], dst) {
+	if raw[0] != '"' {
 		return false, schemaError(p)
+	}
+	if !unquote(raw[1:len(raw)-1], dst) {
+		// The body's syntax was checked first, so only its text is wrong.
+		return false, meetd.Errorf(meetd.EINVALID, "Property '%s' in payload is not valid UTF-8 text: it has an invalid byte or an unpaired surrogate escape.", p.String())
 	}
 	return true, nil
 }

@@ -65,8 +65,8 @@ func TestDecodeMeetingInput(t *testing.T) {
 			want: meetd.MeetingInput{Subject: "a \"q\" \\ é 🎉 \n", ExternalID: "é🎉", HasExternalID: true},
 		},
 		{
-			name: "invalid UTF-8 becomes U+FFFD",
-			body: "{\"subject\":\"a\xffb\"}",
+			name: "U+FFFD itself",
+			body: `{"subject":"a\ufffdb"}`,
 			want: meetd.MeetingInput{Subject: "a\uFFFDb"},
 		},
 		{
@@ -197,6 +197,9 @@ func TestDecodeMeetingInputErrors(t *testing.T) {
 		{"externalId number", `{"externalId":5}`, "Property 'externalId' in payload has a value that does not match schema."},
 		{"chatInfo string", `{"chatInfo":"19:x@thread.v2"}`, "Property 'chatInfo' in payload has a value that does not match schema."},
 		{"chatInfo threadId number", `{"chatInfo":{"threadId":1}}`, "Property 'chatInfo.threadId' in payload has a value that does not match schema."},
+		{"subject invalid UTF-8", "{\"subject\":\"a\xffb\"}", "Property 'subject' in payload is not valid UTF-8 text: it has an invalid byte or an unpaired surrogate escape."},
+		{"externalId lone surrogate", `{"externalId":"\ud800"}`, "Property 'externalId' in payload is not valid UTF-8 text: it has an invalid byte or an unpaired surrogate escape."},
+		{"upn invalid UTF-8", "{\"participants\":{\"attendees\":[{\"upn\":\"\xc3\"}]}}", "Property 'participants.attendees[0].upn' in payload is not valid UTF-8 text: it has an invalid byte or an unpaired surrogate escape."},
 	}...)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

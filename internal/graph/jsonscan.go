@@ -225,15 +225,16 @@ func fieldIndex(names []string, key []byte) int {
 	return -1
 }
 
-// unquote decodes the inside of a valid JSON string as encoding/json does:
-// escapes resolved, and each invalid UTF-8 byte or lone surrogate becomes
-// U+FFFD.
+// unquote decodes the inside of a valid JSON string with its escapes
+// resolved. It reports false for an invalid UTF-8 byte or a lone surrogate,
+// which encoding/json would turn into U+FFFD: two externalIds that differ
+// only there would name one meeting.
 func unquote(s []byte, dst *string) bool {
 	if bytes.IndexByte(s, '\\') < 0 && utf8.Valid(s) {
 		*dst = string(s)
 		return true
 	}
-	out, ok := jsontext.AppendUnquote(make([]byte, 0, len(s)+8), s)
+	out, ok := jsontext.AppendUnquoteStrict(make([]byte, 0, len(s)+8), s)
 	if !ok {
 		return false
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 var jsonSeeds = []string{
@@ -42,9 +43,12 @@ func FuzzJSONValid(f *testing.F) {
 		}
 		var want string
 		if v := bytes.Trim(b, " \t\r\n"); json.Unmarshal(v, &want) == nil && len(v) > 0 && v[0] == '"' {
+			// unquote decodes as encoding/json does, or refuses a string
+			// that encoding/json would have mended with U+FFFD.
 			var got string
-			if !unquote(v[1:len(v)-1], &got) || got != want {
-				t.Fatalf("unquote(%q): got %q, want %q", s, got, want)
+			ok := unquote(v[1:len(v)-1], &got)
+			if ok && got != want || !ok && !strings.ContainsRune(want, utf8.RuneError) {
+				t.Fatalf("unquote(%q): got %q, %v, want %q", s, got, ok, want)
 			}
 		}
 	})
@@ -52,8 +56,7 @@ func FuzzJSONValid(f *testing.F) {
 
 func TestUnquote(t *testing.T) {
 	for _, s := range []string{
-		`""`, `"plain"`, `"\"\\\/\b\f\n\r\t"`, `"\u0041\u00e9\u4f1a"`, `"\ud83c\udf89"`,
-		`"\ud83c"`, `"\udf89"`, `"\ud83cx"`, `"\ud83c\u0041"`, `"\ud83c\ud83c\udf89"`, "\"\xff\xfe\"", "\"a\xc3\"", "\"\xed\xa0\x80\"",
+		`""`, `"plain"`, `"\"\\\/\b\f\n\r\t"`, `"\u0041\u00e9\u4f1a"`, `"\ud83c\udf89"`, `"\ufffd"`, "\"\xef\xbf\xbd\"",
 	} {
 		var want string
 		if err := json.Unmarshal([]byte(s), &want); err != nil {
@@ -62,6 +65,20 @@ func TestUnquote(t *testing.T) {
 		var got string
 		if !unquote([]byte(s[1:len(s)-1]), &got) || got != want {
 			t.Errorf("unquote(%s): got %q, want %q", s, got, want)
+		}
+	}
+}
+
+// TestUnquoteRefusesMendedText: where encoding/json would put U+FFFD for an
+// invalid byte or a lone surrogate, unquote refuses, so that two different
+// externalIds can never decode to one.
+func TestUnquoteRefusesMendedText(t *testing.T) {
+	for _, s := range []string{
+		`\ud83c`, `\udf89`, `\ud83cx`, `\ud83c\u0041`, `\ud83c\ud83c\udf89`, "\xff\xfe", "a\xc3", "\xed\xa0\x80", "a\\u\xff",
+	} {
+		var got string
+		if unquote([]byte(s), &got) {
+			t.Errorf("unquote(%q): got %q, true; want refused", s, got)
 		}
 	}
 }

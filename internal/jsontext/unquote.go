@@ -12,7 +12,15 @@ import (
 // quotes: escapes resolved, and each invalid UTF-8 byte or lone surrogate
 // as U+FFFD. It reports false, with dst as far as it got, for an escape that
 // JSON does not allow.
-func AppendUnquote(dst, s []byte) ([]byte, bool) {
+func AppendUnquote(dst, s []byte) ([]byte, bool) { return appendUnquote(dst, s, false) }
+
+// AppendUnquoteStrict is AppendUnquote that also reports false for an
+// invalid UTF-8 byte or a lone surrogate escape instead of replacing it: a
+// request's text that a caller compares byte for byte (an externalId) must
+// not have two spellings that decode alike.
+func AppendUnquoteStrict(dst, s []byte) ([]byte, bool) { return appendUnquote(dst, s, true) }
+
+func appendUnquote(dst, s []byte, strict bool) ([]byte, bool) {
 	for i := 0; i < len(s); {
 		c := s[i]
 		switch {
@@ -51,6 +59,9 @@ func AppendUnquote(dst, s []byte) ([]byte, bool) {
 							}
 						}
 					}
+					if strict {
+						return dst, false
+					}
 					r = utf8.RuneError
 				}
 				dst = utf8.AppendRune(dst, r)
@@ -63,6 +74,9 @@ func AppendUnquote(dst, s []byte) ([]byte, bool) {
 			i++
 		default:
 			r, size := utf8.DecodeRune(s[i:])
+			if r == utf8.RuneError && size == 1 && strict {
+				return dst, false
+			}
 			dst = utf8.AppendRune(dst, r) // RuneError for an invalid byte
 			i += size
 		}

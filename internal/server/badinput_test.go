@@ -37,6 +37,12 @@ func TestCreateOrGetBadInput(t *testing.T) {
 		{"attendees not an array", `{"externalId":"X","participants":{"attendees":{"upn":"a"}}}`, "application/json", 400, "BadRequest", ""},
 		{"bad role", `{"externalId":"X","participants":{"attendees":[{"upn":"a@b.c","role":"boss"}]}}`, "application/json", 400, "BadRequest", ""},
 		{"bad channel thread", `{"externalId":"X","chatInfo":{"threadId":"general"}}`, "application/json", 400, "BadRequest", ""},
+		{"externalId invalid UTF-8", "{\"externalId\":\"X\xff\"}", "application/json", 400, "BadRequest", "Property 'externalId' in payload is not valid UTF-8 text: it has an invalid byte or an unpaired surrogate escape."},
+		{"externalId lone surrogate", `{"externalId":"X\ud800"}`, "application/json", 400, "BadRequest", "Property 'externalId' in payload is not valid UTF-8 text: it has an invalid byte or an unpaired surrogate escape."},
+		{"start past 9999 in UTC", `{"externalId":"X","startDateTime":"9999-12-31T23:00:00-05:00","endDateTime":"9999-12-31T23:30:00-05:00"}`, "application/json", 400, "BadRequest", ""},
+		{"start before 0001 in UTC", `{"externalId":"X","startDateTime":"0001-01-01T00:00:00+01:00"}`, "application/json", 400, "BadRequest", ""},
+		{"default end past 9999", `{"externalId":"X","startDateTime":"9999-12-31T23:30:00Z"}`, "application/json", 400, "BadRequest",
+			"endDateTime is needed: its default, an hour after startDateTime, would fall after 9999-12-31T23:59:59.9999999Z."},
 		{"oversized body", `{"externalId":"X","subject":"` + strings.Repeat("x", 2<<20) + `"}`, "application/json", 413, "RequestEntityTooLarge", ""},
 	}
 	for _, c := range cases {
@@ -50,6 +56,38 @@ func TestCreateOrGetBadInput(t *testing.T) {
 	// None of them stored anything.
 	r := e.createOrGet("/me", tok, `{"externalId":"X"}`).want(t, http.StatusCreated)
 	_ = r
+}
+
+// Two externalIds that differ only in bytes that are not text are refused,
+// not mended into one key: each would otherwise get the other's meeting.
+func TestExternalIDMustBeText(t *testing.T) {
+	e := newEnv(t)
+	tok := e.user(tenantA, alice)
+	for _, body := range []string{"{\"externalId\":\"u\xff1\"}", "{\"externalId\":\"u\xfe1\"}", `{"externalId":"\ud800"}`, `{"externalId":"\udc00"}`} {
+		e.createOrGet("/me", tok, body).wantError(t, http.StatusBadRequest, "BadRequest", "")
+	}
+	// U+FFFD itself is text, and its two spellings are one key.
+	m := e.createOrGet("/me", tok, `{"externalId":"u\ufffd1"}`).want(t, http.StatusCreated)
+	if got := e.createOrGet("/me", tok, "{\"externalId\":\"u\xef\xbf\xbd1\"}").want(t, http.StatusOK).str("id"); got != m.str("id") {
+		t.Errorf("raw U+FFFD: got meeting %s, want %s", got, m.str("id"))
+	}
+}
+
+// Times past what .NET's DateTimeOffset holds get a 400, on PATCH and a
+// plain create too, never a 500.
+func TestTimesOutOfRange(t *testing.T) {
+	e := newEnv(t)
+	tok := e.user(tenantA, alice)
+	late := `"startDateTime":"9999-12-31T23:00:00-05:00","endDateTime":"9999-12-31T23:30:00-05:00"`
+	e.do("POST", "/v1.0/me/onlineMeetings", tok, `{`+late+`}`).wantError(t, http.StatusBadRequest, "BadRequest", "")
+	m := e.createOrGet("/me", tok, `{"externalId":"t"}`).want(t, http.StatusCreated)
+	e.do("PATCH", "/v1.0/me/onlineMeetings/"+m.str("id"), tok, `{`+late+`}`).wantError(t, http.StatusBadRequest, "BadRequest", "")
+	// The last instants that fit are fine, and come back as sent.
+	r := e.do("PATCH", "/v1.0/me/onlineMeetings/"+m.str("id"), tok,
+		`{"startDateTime":"9999-12-31T22:00:00Z","endDateTime":"9999-12-31T23:59:59.9999999Z"}`).want(t, http.StatusOK)
+	if r.str("endDateTime") != "9999-12-31T23:59:59.9999999Z" {
+		t.Errorf("endDateTime: got %s", r.str("endDateTime"))
+	}
 }
 
 // A permission error wins over a bad body, as on Graph.

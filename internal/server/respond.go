@@ -1,7 +1,6 @@
 package server
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -160,12 +159,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 
 func (s *Server) logError(level string, r *http.Request, h http.Header, err error) {
 	id := rawHeader(h, hdrRequestID)
-	var e *meetd.Error
-	cause := err
-	if errors.As(err, &e) && e.Err != nil {
-		cause = e.Err
-	}
-	args := []any{"request-id", id, "method", r.Method, "path", r.URL.Path, "err", cause}
+	// The whole error: an internal error's message (what failed) is shown
+	// only here, and its cause says why.
+	args := []any{"request-id", id, "method", r.Method, "path", r.URL.Path, "err", err}
 	if level == "warn" {
 		s.log.Warn("store unavailable", args...)
 		return
