@@ -103,6 +103,13 @@ func TestUnknownRoutes(t *testing.T) {
 	tok := e.user(tenantA, alice)
 	e.do("GET", "/v1.0/me/events", tok, "").wantError(t, http.StatusBadRequest, "BadRequest", "")
 	e.do("PUT", "/v1.0/me/onlineMeetings/abc", tok, `{}`).wantError(t, http.StatusBadRequest, "BadRequest", "")
+	// Paths ServeMux would redirect get Graph's error too, not a 301 with
+	// an HTML body, and nothing is created.
+	for _, p := range []string{"/v1.0", "/beta", "/v1.0//me/onlineMeetings/createOrGet", "/v1.0/me/./onlineMeetings/createOrGet", "/v1.0/x/../me/onlineMeetings/createOrGet"} {
+		r := e.do("POST", p, tok, `{"externalId":"redirect"}`)
+		r.wantError(t, http.StatusBadRequest, "BadRequest", "")
+	}
+	e.createOrGet("/me", tok, `{"externalId":"redirect"}`).want(t, http.StatusCreated)
 }
 
 // Graph's path segments are case-insensitive; ids keep their case.

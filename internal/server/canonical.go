@@ -1,6 +1,9 @@
 package server
 
-import "strings"
+import (
+	"path"
+	"strings"
+)
 
 // Graph's path segments are case-insensitive (/me/onlinemeetings works on
 // Graph), while ServeMux patterns are exact. canonicalPath rewrites the
@@ -34,4 +37,30 @@ func canonicalPath(p string) string {
 		return p
 	}
 	return string(b)
+}
+
+// redirectedAPIPath reports an API path that ServeMux would redirect rather
+// than route: a service root without its slash (/v1.0), or one with empty,
+// "." or ".." segments (/v1.0//me/onlineMeetings).
+func redirectedAPIPath(p string) bool {
+	for _, v := range versions {
+		if len(p) > len(v) && p[0] == '/' && p[1:len(v)+1] == v {
+			if len(p) == len(v)+1 {
+				return true
+			}
+			if p[len(v)+1] == '/' {
+				return cleanPath(p) != p
+			}
+		}
+	}
+	return false
+}
+
+// cleanPath is ServeMux's: path.Clean, keeping a trailing slash.
+func cleanPath(p string) string {
+	np := path.Clean(p)
+	if p[len(p)-1] == '/' && np != "/" {
+		np += "/"
+	}
+	return np
 }

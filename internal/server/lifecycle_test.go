@@ -101,6 +101,10 @@ func TestFilters(t *testing.T) {
 	// VideoTeleconferenceId: application tokens, no access policy needed.
 	vtc := m.str("videoTeleconferenceId")
 	one(e.do("GET", "/v1.0/communications/onlineMeetings?$filter="+url.QueryEscape("VideoTeleconferenceId eq '"+vtc+"'"), e.app(tenantA, appX, meetd.RoleRead), ""))
+	// With a slash before the query too, as graph-facts' VTC route has it,
+	// and likewise on the user's collection.
+	one(e.do("GET", "/v1.0/communications/onlineMeetings/?$filter="+url.QueryEscape("VideoTeleconferenceId eq '"+vtc+"'"), e.app(tenantA, appX, meetd.RoleRead), ""))
+	one(e.do("GET", "/v1.0/me/onlineMeetings/?$filter="+url.QueryEscape("JoinWebUrl eq '"+join+"'"), alices, ""))
 	e.do("GET", "/v1.0/communications/onlineMeetings?$filter="+url.QueryEscape("VideoTeleconferenceId eq '"+vtc+"'"), alices, "").wantError(t, http.StatusForbidden, "Forbidden", "")
 }
 
@@ -224,4 +228,35 @@ func TestSelect(t *testing.T) {
 		t.Errorf("selected values: got %s", r.body)
 	}
 	e.do("GET", "/v1.0/me/onlineMeetings/"+m.str("id")+"?$select=nope", tok, "").wantError(t, http.StatusBadRequest, "BadRequest", "")
+}
+
+// A bad $select on a write refuses the whole request: nothing is created or
+// changed, so the client's retry without it does not find a meeting made by
+// a request that it was told failed.
+func TestSelectRefusedBeforeWrite(t *testing.T) {
+	e := newEnv(t)
+	tok := e.user(tenantA, alice)
+	e.do("POST", "/v1.0/me/onlineMeetings/createOrGet?$select=nope", tok, `{"externalId":"sel"}`).wantError(t, http.StatusBadRequest, "BadRequest", "")
+	m := e.createOrGet("/me", tok, `{"externalId":"sel","subject":"S"}`).want(t, http.StatusCreated)
+	e.do("PATCH", "/v1.0/me/onlineMeetings/"+m.str("id")+"?$select=nope", tok, `{"subject":"changed"}`).wantError(t, http.StatusBadRequest, "BadRequest", "")
+	if got := e.do("GET", "/v1.0/me/onlineMeetings/"+m.str("id"), tok, "").want(t, http.StatusOK).str("subject"); got != "S" {
+		t.Errorf("subject after the refused PATCH: got %q, want S", got)
+	}
+	// A plain create has no key to look for; with a limit of one meeting,
+	// the good create after a refused one shows that nothing was stored.
+	lim := newEnv(t, envOptions{monthlyLimit: 1})
+	ltok := lim.user(tenantA, alice)
+	plain := `{"subject":"plain","startDateTime":"2030-01-01T10:00:00Z","endDateTime":"2030-01-01T11:00:00Z"}`
+	lim.do("POST", "/v1.0/me/onlineMeetings?$select=nope", ltok, plain).wantError(t, http.StatusBadRequest, "BadRequest", "")
+	lim.do("POST", "/v1.0/me/onlineMeetings", ltok, plain).want(t, http.StatusCreated)
+	lim.do("POST", "/v1.0/me/onlineMeetings", ltok, plain).wantError(t, http.StatusTooManyRequests, "TooManyRequests", "")
+	r := e.do("GET", "/v1.0/me/onlineMeetings/"+m.str("id")+"?$select=subject", tok, "").want(t, http.StatusOK)
+	if r.str("subject") != "S" {
+		t.Errorf("$select=subject: got %s", r.body)
+	}
+	// A good $select on a create shapes the 201.
+	r = e.do("POST", "/v1.0/me/onlineMeetings/createOrGet?$select=subject", tok, `{"externalId":"sel2","subject":"T"}`).want(t, http.StatusCreated)
+	if _, ok := r.json["joinWebUrl"]; ok || r.str("subject") != "T" {
+		t.Errorf("createOrGet with $select=subject: got %s", r.body)
+	}
 }

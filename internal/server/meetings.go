@@ -11,6 +11,11 @@ import (
 // createOrGet serves POST …/onlineMeetings/createOrGet: 201 when it created
 // the meeting, 200 with the stored one when the external id exists.
 func (s *Server) createOrGet(w http.ResponseWriter, r *http.Request, c *meetd.Caller) {
+	o, err := renderOptions(r, c)
+	if err != nil {
+		s.writeError(w, r, s.authFirst(r, c, err))
+		return
+	}
 	body, release, err := s.readBody(r)
 	if err != nil {
 		s.writeError(w, r, s.authFirst(r, c, err))
@@ -27,7 +32,7 @@ func (s *Server) createOrGet(w http.ResponseWriter, r *http.Request, c *meetd.Ca
 	// body, so the rest is decoded only when there is none.
 	m, err := s.cfg.Service.MeetingByExternalID(r.Context(), c, user, b.ExternalID)
 	if err == nil {
-		s.writeMeeting(w, r, c, http.StatusOK, m)
+		s.writeMeeting(w, http.StatusOK, m, o)
 		return
 	}
 	if meetd.ErrorCode(err) != meetd.ENOTFOUND {
@@ -48,11 +53,16 @@ func (s *Server) createOrGet(w http.ResponseWriter, r *http.Request, c *meetd.Ca
 	if created {
 		status = http.StatusCreated
 	}
-	s.writeMeeting(w, r, c, status, m)
+	s.writeMeeting(w, status, m, o)
 }
 
 // create serves POST …/onlineMeetings.
 func (s *Server) create(w http.ResponseWriter, r *http.Request, c *meetd.Caller) {
+	o, err := renderOptions(r, c)
+	if err != nil {
+		s.writeError(w, r, s.authFirst(r, c, err))
+		return
+	}
 	body, release, err := s.readBody(r)
 	if err != nil {
 		s.writeError(w, r, s.authFirst(r, c, err))
@@ -69,22 +79,32 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request, c *meetd.Caller)
 		s.writeError(w, r, err)
 		return
 	}
-	s.writeMeeting(w, r, c, http.StatusCreated, m)
+	s.writeMeeting(w, http.StatusCreated, m, o)
 }
 
 // get serves GET …/onlineMeetings/{meetingId}.
 func (s *Server) get(w http.ResponseWriter, r *http.Request, c *meetd.Caller) {
+	o, err := renderOptions(r, c)
+	if err != nil {
+		s.writeError(w, r, s.authFirst(r, c, err))
+		return
+	}
 	m, err := s.cfg.Service.Get(r.Context(), c, r.PathValue("userId"), r.PathValue("meetingId"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	s.writeMeeting(w, r, c, http.StatusOK, m)
+	s.writeMeeting(w, http.StatusOK, m, o)
 }
 
 // find serves GET …/onlineMeetings?$filter=…: Graph supports only equality
 // on JoinWebUrl and joinMeetingIdSettings/joinMeetingId there.
 func (s *Server) find(w http.ResponseWriter, r *http.Request, c *meetd.Caller) {
+	o, err := renderOptions(r, c)
+	if err != nil {
+		s.writeError(w, r, s.authFirst(r, c, err))
+		return
+	}
 	f, err := graph.ParseFilter(r.URL.Query().Get("$filter"))
 	if err != nil {
 		s.writeError(w, r, s.authFirst(r, c, err))
@@ -100,11 +120,16 @@ func (s *Server) find(w http.ResponseWriter, r *http.Request, c *meetd.Caller) {
 		s.writeError(w, r, err)
 		return
 	}
-	s.writeCollection(w, r, c, ms)
+	s.writeCollection(w, ms, o)
 }
 
 // findByVTC serves GET /communications/onlineMeetings?$filter=VideoTeleconferenceId eq '…'.
 func (s *Server) findByVTC(w http.ResponseWriter, r *http.Request, c *meetd.Caller) {
+	o, err := renderOptions(r, nil)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	f, err := graph.ParseFilter(r.URL.Query().Get("$filter"))
 	if err == nil && f.Property != graph.FilterVideoTeleconferenceID {
 		err = meetd.Errorf(meetd.EFILTER, "Filter expression expected - /onlineMeetings?$filter={ParameterName} eq '{id}'.")
@@ -118,12 +143,17 @@ func (s *Server) findByVTC(w http.ResponseWriter, r *http.Request, c *meetd.Call
 		s.writeError(w, r, err)
 		return
 	}
-	s.writeCollection(w, r, nil, ms)
+	s.writeCollection(w, ms, o)
 }
 
 // update serves PATCH …/onlineMeetings/{meetingId}: 200 with the whole
 // updated meeting.
 func (s *Server) update(w http.ResponseWriter, r *http.Request, c *meetd.Caller) {
+	o, err := renderOptions(r, c)
+	if err != nil {
+		s.writeError(w, r, s.authFirst(r, c, err))
+		return
+	}
 	body, release, err := s.readBody(r)
 	if err != nil {
 		s.writeError(w, r, s.authFirst(r, c, err))
@@ -140,7 +170,7 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request, c *meetd.Caller)
 		s.writeError(w, r, err)
 		return
 	}
-	s.writeMeeting(w, r, c, http.StatusOK, m)
+	s.writeMeeting(w, http.StatusOK, m, o)
 }
 
 // delete serves DELETE …/onlineMeetings/{meetingId}: 204, no body.

@@ -21,8 +21,9 @@ var outPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b 
 
 // renderOptions reads the version, the Prefer header and $select of a request.
 // The context names the path user, or the caller for /me; nil c means the
-// /communications collection.
-func (s *Server) renderOptions(w http.ResponseWriter, r *http.Request, c *meetd.Caller) (graph.Options, error) {
+// /communications collection. Handlers read them before anything else, so
+// that a bad $select refuses a write before it is made.
+func renderOptions(r *http.Request, c *meetd.Caller) (graph.Options, error) {
 	o := graph.Options{Version: apiVersion(r)}
 	if c != nil {
 		o.User = strings.ToLower(r.PathValue("userId"))
@@ -32,7 +33,6 @@ func (s *Server) renderOptions(w http.ResponseWriter, r *http.Request, c *meetd.
 	}
 	if prefersUnknownEnums(r) {
 		o.IncludeUnknownEnums = true
-		w.Header()["Preference-Applied"] = hdrPreferApplied
 	}
 	if r.URL.RawQuery == "" {
 		return o, nil
@@ -70,12 +70,8 @@ func prefersUnknownEnums(r *http.Request) bool {
 }
 
 // writeMeeting answers with one meeting.
-func (s *Server) writeMeeting(w http.ResponseWriter, r *http.Request, c *meetd.Caller, status int, m *meetd.Meeting) {
-	o, err := s.renderOptions(w, r, c)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
+func (s *Server) writeMeeting(w http.ResponseWriter, status int, m *meetd.Meeting, o graph.Options) {
+	preferenceApplied(w, o)
 	// Only answers about stored meetings repeat; a 201's meeting is new, and
 	// caching it would churn the cache under a stream of creates.
 	k, cache := s.rendered.key(m, o)
@@ -99,17 +95,20 @@ func (s *Server) writeMeeting(w http.ResponseWriter, r *http.Request, c *meetd.C
 }
 
 // writeCollection answers a $filter look-up.
-func (s *Server) writeCollection(w http.ResponseWriter, r *http.Request, c *meetd.Caller, ms []*meetd.Meeting) {
-	o, err := s.renderOptions(w, r, c)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
+func (s *Server) writeCollection(w http.ResponseWriter, ms []*meetd.Meeting, o graph.Options) {
+	preferenceApplied(w, o)
 	bp := outPool.Get().(*[]byte)
 	out := s.cfg.Renderer.AppendCollection((*bp)[:0], ms, o)
 	writeJSON(w, http.StatusOK, out, nil)
 	*bp = out
 	outPool.Put(bp)
+}
+
+// preferenceApplied tells the client that its Prefer header was honoured.
+func preferenceApplied(w http.ResponseWriter, o graph.Options) {
+	if o.IncludeUnknownEnums {
+		w.Header()["Preference-Applied"] = hdrPreferApplied
+	}
 }
 
 // writeJSON writes a Graph JSON answer. length is body's Content-Length
@@ -149,7 +148,6 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if secs, ok := graph.RetryAfter(err); ok {
 		h["Retry-After"] = []string{strconv.Itoa(secs)}
 	}
-	delete(h, "Preference-Applied")
 	body := graph.AppendError(nil, err, rawHeader(h, hdrRequestID), rawHeader(h, hdrClientRequestID), s.now())
 	h["Content-Type"] = hdrErrorContentType
 	h["Content-Length"] = []string{strconv.Itoa(len(body))}

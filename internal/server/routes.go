@@ -13,6 +13,7 @@ func (s *Server) routes() {
 			s.mux.Handle("POST "+base+"/createOrGet", s.api(s.createOrGet))
 			s.mux.Handle("POST "+base, s.api(s.create))
 			s.mux.Handle("GET "+base, s.api(s.find))
+			s.mux.Handle("GET "+base+"/{$}", s.api(s.find)) // with a slash too, as Graph routes it
 			s.mux.Handle("GET "+base+"/{meetingId}", s.api(s.get))
 			s.mux.Handle("PATCH "+base+"/{meetingId}", s.api(s.update))
 			s.mux.Handle("DELETE "+base+"/{meetingId}", s.api(s.delete))
@@ -20,6 +21,7 @@ func (s *Server) routes() {
 			s.mux.Handle(base, s.api(s.notSupported))
 		}
 		s.mux.Handle("GET /"+v+"/communications/onlineMeetings", s.api(s.findByVTC))
+		s.mux.Handle("GET /"+v+"/communications/onlineMeetings/{$}", s.api(s.findByVTC))
 		s.mux.Handle("/"+v+"/", http.HandlerFunc(s.unknownSegment))
 	}
 

@@ -86,5 +86,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if p := canonicalPath(r.URL.Path); p != r.URL.Path {
 		r.URL.Path, r.URL.RawPath = p, ""
 	}
+	if redirectedAPIPath(r.URL.Path) {
+		// ServeMux would answer with a redirect and an HTML body; Graph
+		// answers a path it cannot route with its error.
+		s.unknownSegment(w, r)
+		return
+	}
 	s.mux.ServeHTTP(w, r)
 }
