@@ -60,7 +60,7 @@ func (s *Store) MeetingByKey(ctx context.Context, k meetd.Key) (*meetd.Meeting, 
 	if k.ExternalID == "" {
 		return nil, notFound()
 	}
-	if err := noNUL(k.TenantID, k.OrganizerID, k.ExternalID); err != nil {
+	if err := storableText(k.TenantID, k.OrganizerID, k.ExternalID); err != nil {
 		return nil, err
 	}
 	r := &keyRead{k: k, deadline: time.Now().Add(s.timeout), done: make(chan struct{})}

@@ -7,6 +7,7 @@ import (
 	"net"
 	"strings"
 	"syscall"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/meetd/meetd"
@@ -16,7 +17,7 @@ import (
 const (
 	msgUnavailable = "The meeting store is unavailable; try again shortly."
 	msgConflict    = "The item conflicts with one already stored."
-	msgNUL         = "Text must not contain NUL characters."
+	msgText        = "Text must be valid UTF-8 without NUL characters."
 	msgInternal    = "An internal server error occurred."
 )
 
@@ -40,8 +41,8 @@ func (s *Store) translate(op string, err error) error {
 		case pe.Code == "23505": // unique_violation
 			return &meetd.Error{Code: meetd.ECONFLICT, Message: msgConflict, Err: cause}
 		case pe.Code == "22021" || pe.Code == "22P05":
-			// PostgreSQL text and jsonb cannot hold U+0000.
-			return &meetd.Error{Code: meetd.EINVALID, Message: msgNUL, Err: cause}
+			// PostgreSQL text holds neither U+0000 nor invalid UTF-8.
+			return &meetd.Error{Code: meetd.EINVALID, Message: msgText, Err: cause}
 		case unavailableCode(pe.Code):
 			return unavailable
 		}
@@ -56,17 +57,19 @@ func (s *Store) translate(op string, err error) error {
 	return &meetd.Error{Code: meetd.EINTERNAL, Message: msgInternal, Err: cause}
 }
 
-// noNUL returns EINVALID if a text argument holds U+0000, which PostgreSQL
-// text cannot. With the extended protocol the server says so itself
-// (22021), but in simple protocol mode (default_query_exec_mode=
+// storableText returns EINVALID if a text argument holds U+0000 or invalid
+// UTF-8, which PostgreSQL text cannot. Checked here, one bad key refuses
+// only its own call, not every look-up batched with it (bykey.go). With the
+// extended protocol the server reports a NUL itself (22021), but in simple
+// protocol mode (default_query_exec_mode=
 // simple_protocol, for PgBouncer in transaction mode) the NUL cuts the query
 // text short and the server answers 08P01 protocol_violation, which would
 // read as "unavailable" and invite endless retries. PgBouncer reports its own
 // troubles with 08P01 too, so the code cannot be told apart afterwards.
-func noNUL(args ...any) error {
+func storableText(args ...any) error {
 	for _, a := range args {
-		if s, ok := a.(string); ok && strings.IndexByte(s, 0) >= 0 {
-			return &meetd.Error{Code: meetd.EINVALID, Message: msgNUL}
+		if s, ok := a.(string); ok && (strings.IndexByte(s, 0) >= 0 || !utf8.ValidString(s)) {
+			return &meetd.Error{Code: meetd.EINVALID, Message: msgText}
 		}
 	}
 	return nil

@@ -67,7 +67,7 @@ func (s *Store) CreateOrGetMeeting(ctx context.Context, m *meetd.Meeting) (*meet
 	if err != nil {
 		return nil, false, err
 	}
-	if err := noNUL(args...); err != nil {
+	if err := storableText(args...); err != nil {
 		return nil, false, err
 	}
 	c := &keyInsert{m: m, data: args[len(args)-1].(string), deadline: time.Now().Add(s.timeout), done: make(chan struct{})}

@@ -69,7 +69,7 @@ func (s *Store) CreateMeeting(ctx context.Context, m *meetd.Meeting) error {
 }
 
 func (s *Store) insert(ctx context.Context, sql string, args []any) (int64, error) {
-	if err := noNUL(args...); err != nil {
+	if err := storableText(args...); err != nil {
 		return 0, err
 	}
 	ctx, cancel := s.bound(ctx)
@@ -190,7 +190,7 @@ func (s *Store) FindMeetings(ctx context.Context, tenantID string, f meetd.Filte
 	if len(args) == 1 {
 		return nil, meetd.Errorf(meetd.EINVALID, "A meeting filter needs at least one field.")
 	}
-	if err := noNUL(args...); err != nil {
+	if err := storableText(args...); err != nil {
 		return nil, err
 	}
 	ctx, cancel := s.bound(ctx)
@@ -277,7 +277,7 @@ func (s *Store) CountMeetings(ctx context.Context, tenantID, organizerID, appID 
 
 // queryOne runs a query for at most one meeting; ENOTFOUND when there is none.
 func (s *Store) queryOne(ctx context.Context, op, sql string, args ...any) (*meetd.Meeting, bool, error) {
-	if err := noNUL(args...); err != nil {
+	if err := storableText(args...); err != nil {
 		return nil, false, err
 	}
 	ctx, cancel := s.bound(ctx)

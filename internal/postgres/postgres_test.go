@@ -135,7 +135,7 @@ func TestLoadOrCreateKeyGenerateFails(t *testing.T) {
 	}
 }
 
-// Text with NUL is invalid input, with either query protocol: in simple
+// Text with NUL or invalid UTF-8 is invalid input, with either query protocol: in simple
 // protocol mode (for PgBouncer) the server would answer a protocol violation,
 // which must not read as "unavailable".
 func TestInvalidText(t *testing.T) {
@@ -154,6 +154,13 @@ func TestInvalidText(t *testing.T) {
 			}},
 			{"NUL in a key looked up", func(m *meetd.Meeting) error {
 				_, err := s.MeetingByKey(t.Context(), meetd.Key{TenantID: m.TenantID, OrganizerID: m.OrganizerID, ExternalID: "\x00"})
+				return err
+			}},
+			{"invalid UTF-8 in the external id", func(m *meetd.Meeting) error { m.ExternalID = "a\xffb"; return createOrGet(s, m) }},
+			{"invalid UTF-8 in a key looked up", func(m *meetd.Meeting) error {
+				// Refused before it joins a batch: PostgreSQL's own refusal
+				// would fail every look-up batched with it.
+				_, err := s.MeetingByKey(t.Context(), meetd.Key{TenantID: m.TenantID, OrganizerID: m.OrganizerID, ExternalID: "\xff"})
 				return err
 			}},
 			{"NUL in a thread looked up", func(m *meetd.Meeting) error {
