@@ -62,16 +62,13 @@ func (s *Service) CreateAfterMiss(ctx context.Context, c *Caller, pathUser strin
 	if err := validateInput(&in); err != nil {
 		return nil, false, err
 	}
-	if err := s.checkMonthlyLimit(ctx, c, user); err != nil {
-		return nil, false, err
-	}
 	for range maxDraws {
 		m, err := s.newMeeting(c, user, in)
 		if err != nil {
 			return nil, false, err
 		}
 		m.ExternalID = in.ExternalID
-		stored, created, err := s.store.CreateOrGetMeeting(ctx, m)
+		stored, created, err := s.storeNew(ctx, m)
 		if ErrorCode(err) == ECONFLICT {
 			continue // an id drawn at random was taken: draw again
 		}
@@ -114,9 +111,6 @@ func (s *Service) Create(ctx context.Context, c *Caller, pathUser string, in Mee
 	if err := validateInput(&in); err != nil {
 		return nil, err
 	}
-	if err := s.checkMonthlyLimit(ctx, c, user); err != nil {
-		return nil, err
-	}
 	for range maxDraws {
 		m, err := s.newMeeting(c, user, in)
 		if err != nil {
@@ -125,14 +119,14 @@ func (s *Service) Create(ctx context.Context, c *Caller, pathUser string, in Mee
 		if err := in.Settings.apply(m); err != nil {
 			return nil, err
 		}
-		err = s.store.CreateMeeting(ctx, m)
+		stored, _, err := s.storeNew(ctx, m)
 		if ErrorCode(err) == ECONFLICT {
 			continue
 		}
 		if err != nil {
 			return nil, err
 		}
-		return m, nil
+		return stored, nil
 	}
 	return nil, Errorf(EINTERNAL, "could not draw unique meeting ids")
 }
@@ -290,20 +284,26 @@ func (s *Service) newMeeting(c *Caller, organizer string, in MeetingInput) (*Mee
 	return m, nil
 }
 
-// checkMonthlyLimit throttles the (MonthlyMeetingLimit+1)th meeting one app
-// creates for one organizer in the current calendar month.
-func (s *Service) checkMonthlyLimit(ctx context.Context, c *Caller, organizer string) error {
+// storeNew stores a new meeting (createOrGet's when it has an external id),
+// within the monthly limit when there is one: the store counts and inserts
+// in one step, so that creates at once cannot all pass one count. Graph
+// throttles the (MonthlyMeetingLimit+1)th meeting one app creates for one
+// organizer in a calendar month.
+func (s *Service) storeNew(ctx context.Context, m *Meeting) (*Meeting, bool, error) {
 	if s.monthlyLimit <= 0 {
-		return nil
+		if m.ExternalID != "" {
+			return s.store.CreateOrGetMeeting(ctx, m)
+		}
+		if err := s.store.CreateMeeting(ctx, m); err != nil {
+			return nil, false, err
+		}
+		return m, true, nil
 	}
 	now := s.now().UTC()
 	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
-	n, err := s.store.CountMeetings(ctx, c.TenantID, organizer, c.AppID, month)
-	if err != nil {
-		return err
+	stored, created, err := s.store.CreateMeetingWithin(ctx, m, Quota{Since: month, Max: s.monthlyLimit})
+	if ErrorCode(err) == ETHROTTLED {
+		return nil, false, &Error{Code: ETHROTTLED, Message: "Please retry again later.", RetryAfter: month.AddDate(0, 1, 0).Sub(now)}
 	}
-	if n >= s.monthlyLimit {
-		return &Error{Code: ETHROTTLED, Message: "Please retry again later.", RetryAfter: month.AddDate(0, 1, 0).Sub(now)}
-	}
-	return nil
+	return stored, created, err
 }

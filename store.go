@@ -44,9 +44,15 @@ type Store interface {
 	// DeleteMeeting deletes the live meeting; its external id is free again.
 	DeleteMeeting(ctx context.Context, tenantID, id string) error
 
-	// CountMeetings counts the meetings, deleted ones included, that the app
-	// created for the organizer since the time.
-	CountMeetings(ctx context.Context, tenantID, organizerID, appID string, since time.Time) (int, error)
+	// CreateMeetingWithin stores m as CreateOrGetMeeting does when m has an
+	// external id, or as CreateMeeting does when it has none, but only if
+	// fewer than q.Max meetings, deleted ones included, were created for
+	// m's tenant and organizer by m's app (CreatedBy) since q.Since; else it
+	// returns ETHROTTLED. A createOrGet whose key a live meeting holds gets
+	// that meeting, whatever the count. The count and the insert are one
+	// step: calls at once, from any process sharing the store, never store
+	// more than q.Max.
+	CreateMeetingWithin(ctx context.Context, m *Meeting, q Quota) (*Meeting, bool, error)
 
 	// Ping reports whether the store can serve requests (readiness).
 	Ping(ctx context.Context) error
@@ -55,6 +61,13 @@ type Store interface {
 	Close() error
 
 	PolicyStore
+}
+
+// Quota bounds how many meetings one app may create for one organizer:
+// at most Max since Since.
+type Quota struct {
+	Since time.Time
+	Max   int
 }
 
 // Filter selects meetings by one equality. Empty fields match anything, but

@@ -270,6 +270,42 @@ func TestPostgresReplicas(t *testing.T) {
 	}
 }
 
+// The monthly limit holds across replicas: creates at once for one
+// organizer, spread over two servers sharing PostgreSQL, store exactly the
+// limit, and the rest get Graph's 429.
+func TestPostgresMonthlyLimitAcrossReplicas(t *testing.T) {
+	const limit, n = 4, 30
+	dsn := pgtest.NewDatabase(t)
+	reps := startServes(t, t.TempDir(), 2, "--db", dsn, "--monthly-meeting-limit", fmt.Sprint(limit))
+	tok := cli(t, "token", "--db", dsn, "--tenant", tenant, "--user", alice)
+	statuses := make([]int, n)
+	ready := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			<-ready
+			a, err := createOrGet(reps[i%len(reps)].url, tok, "", fmt.Sprint("limit-", i))
+			if err != nil {
+				t.Errorf("create %d: %v", i, err)
+				return
+			}
+			statuses[i] = a.status
+		})
+	}
+	close(ready)
+	wg.Wait()
+	count := map[int]int{}
+	for _, s := range statuses {
+		count[s]++
+	}
+	if count[201] != limit || count[429] != n-limit {
+		t.Fatalf("%d creates at once over two replicas, limit %d: got statuses %v, want %d 201s and the rest 429", n, limit, count, limit)
+	}
+	if got := len(storedMeetings(t, dsn)); got != limit {
+		t.Errorf("stored meetings: got %d, want %d", got, limit)
+	}
+}
+
 // propagation polls every replica until cond holds for it, and returns how
 // long each took from now. It fails the test after ten seconds.
 func propagation(t testing.TB, reps []*proc, what string, cond func(*proc) bool) []time.Duration {

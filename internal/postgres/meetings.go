@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
@@ -261,18 +260,6 @@ func (s *Store) DeleteMeeting(ctx context.Context, tenantID, id string) error {
 		return notFound()
 	}
 	return nil
-}
-
-// CountMeetings counts the meetings, deleted ones included, that the app
-// created for the organizer since the time.
-func (s *Store) CountMeetings(ctx context.Context, tenantID, organizerID, appID string, since time.Time) (int, error) {
-	ctx, cancel := s.bound(ctx)
-	defer cancel()
-	var n int
-	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM meetings
-		WHERE tenant_id = $1 AND organizer_id = $2 AND created_by = $3 AND created >= $4`,
-		tenantID, organizerID, appID, since.UTC()).Scan(&n)
-	return n, s.translate("count meetings", err)
 }
 
 // queryOne runs a query for at most one meeting; ENOTFOUND when there is none.

@@ -276,6 +276,37 @@ func TestMonthlyMeetingLimit(t *testing.T) {
 	e.createOrGet("/me", e.user(tenantA, bob), `{"externalId":"m3"}`).want(t, http.StatusCreated)
 }
 
+// Creates at once cannot all pass one count: the limit holds exactly, and
+// a key created in the race still answers 200 once the limit is reached.
+func TestMonthlyMeetingLimitUnderRace(t *testing.T) {
+	const limit, n = 3, 24
+	e := newEnv(t, envOptions{monthlyLimit: limit})
+	tok := e.user(tenantA, alice)
+	statuses := make([]int, n)
+	ready := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			<-ready
+			statuses[i] = e.createOrGet("/me", tok, fmt.Sprintf(`{"externalId":"race-%d"}`, i)).status
+		})
+	}
+	close(ready)
+	wg.Wait()
+	count := map[int]int{}
+	for _, s := range statuses {
+		count[s]++
+	}
+	if count[http.StatusCreated] != limit || count[http.StatusTooManyRequests] != n-limit {
+		t.Fatalf("%d creates at once with a limit of %d: got statuses %v, want %d 201s and the rest 429", n, limit, count, limit)
+	}
+	for i, s := range statuses {
+		if s == http.StatusCreated {
+			e.createOrGet("/me", tok, fmt.Sprintf(`{"externalId":"race-%d"}`, i)).want(t, http.StatusOK)
+		}
+	}
+}
+
 // On a hit Graph returns the stored meeting and ignores the rest of the body;
 // meetd checks only that the body is JSON and externalId a string.
 func TestCreateOrGetHitReadsOnlyTheKey(t *testing.T) {

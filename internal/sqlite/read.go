@@ -6,7 +6,6 @@ import (
 	"errors"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/meetd/meetd"
 )
@@ -25,11 +24,11 @@ const byKeySQL = "SELECT id, thread_id, join_meeting_id, vtc_id, created_by, ver
 // readStmts are the read connections' statements, prepared once: the pool
 // prepares each on a connection the first time it runs there, then reuses it.
 type readStmts struct {
-	db                                 *sql.DB
-	byKey, byID, byThread, count, ping *sql.Stmt
-	assignment, policies, grants       *sql.Stmt
-	mu                                 sync.Mutex
-	find                               map[findShape]*sql.Stmt
+	db                           *sql.DB
+	byKey, byID, byThread, ping  *sql.Stmt
+	assignment, policies, grants *sql.Stmt
+	mu                           sync.Mutex
+	find                         map[findShape]*sql.Stmt
 }
 
 func prepareReads(ctx context.Context, db *sql.DB) (*readStmts, error) {
@@ -41,7 +40,6 @@ func prepareReads(ctx context.Context, db *sql.DB) (*readStmts, error) {
 		{&r.byKey, byKeySQL},
 		{&r.byID, "SELECT " + meetingColumns + " FROM meetings WHERE thread_id = ? AND id = ? AND tenant_id = ? AND deleted_at IS NULL"},
 		{&r.byThread, "SELECT " + meetingColumns + " FROM meetings WHERE thread_id = ?"},
-		{&r.count, "SELECT count(*) FROM meetings WHERE tenant_id = ? AND organizer_id = ? AND created_by = ? AND created_at >= ?"},
 		{&r.ping, "SELECT count(*) FROM schema_migrations"},
 		{&r.assignment, assignmentQuery},
 		{&r.policies, policiesQuery},
@@ -58,7 +56,7 @@ func prepareReads(ctx context.Context, db *sql.DB) (*readStmts, error) {
 }
 
 func (r *readStmts) close() {
-	for _, s := range []*sql.Stmt{r.byKey, r.byID, r.byThread, r.count, r.ping, r.assignment, r.policies, r.grants} {
+	for _, s := range []*sql.Stmt{r.byKey, r.byID, r.byThread, r.ping, r.assignment, r.policies, r.grants} {
 		if s != nil {
 			s.Close()
 		}
@@ -243,16 +241,6 @@ func (r *readStmts) findStmt(ctx context.Context, shape findShape) (*sql.Stmt, e
 	}
 	r.find[shape] = stmt
 	return stmt, nil
-}
-
-// CountMeetings counts the meetings, deleted ones included, that the app
-// created for the organizer at or after since.
-func (s *Store) CountMeetings(ctx context.Context, tenantID, organizerID, appID string, since time.Time) (int, error) {
-	var n int
-	if err := s.reads.count.QueryRowContext(ctx, tenantID, organizerID, appID, microsCeil(since)).Scan(&n); err != nil {
-		return 0, mapErr(err, "count meetings")
-	}
-	return n, nil
 }
 
 // threadOf returns the thread inside a meeting id: the store finds meetings

@@ -349,13 +349,16 @@ func TestCallsAfterCloseAreUnavailable(t *testing.T) {
 	ctx := t.Context()
 	m := storetest.NewMeeting(t, "t", storetest.NewObjectID(), "x")
 	calls := map[string]error{
-		"Ping":               s.Ping(ctx),
-		"CreateMeeting":      s.CreateMeeting(ctx, m),
-		"GrantPolicy":        s.GrantPolicy(ctx, "t", "p", "u"),
-		"MeetingByThread":    func() error { _, _, err := s.MeetingByThread(ctx, m.ThreadID); return err }(),
-		"FindMeetings":       func() error { _, err := s.FindMeetings(ctx, "t", meetd.Filter{ThreadID: m.ThreadID}); return err }(),
-		"Policies":           func() error { _, err := s.Policies(ctx, "t"); return err }(),
-		"CountMeetings":      func() error { _, err := s.CountMeetings(ctx, "t", "o", "a", time.Time{}); return err }(),
+		"Ping":            s.Ping(ctx),
+		"CreateMeeting":   s.CreateMeeting(ctx, m),
+		"GrantPolicy":     s.GrantPolicy(ctx, "t", "p", "u"),
+		"MeetingByThread": func() error { _, _, err := s.MeetingByThread(ctx, m.ThreadID); return err }(),
+		"FindMeetings":    func() error { _, err := s.FindMeetings(ctx, "t", meetd.Filter{ThreadID: m.ThreadID}); return err }(),
+		"Policies":        func() error { _, err := s.Policies(ctx, "t"); return err }(),
+		"CreateMeetingWithin": func() error {
+			_, _, err := s.CreateMeetingWithin(ctx, m, meetd.Quota{Max: 1})
+			return err
+		}(),
 		"CreateOrGetMeeting": func() error { _, _, err := s.CreateOrGetMeeting(ctx, m); return err }(),
 	}
 	for name, err := range calls {

@@ -9,9 +9,13 @@ import (
 	"github.com/meetd/meetd"
 )
 
+// countSQL counts the meetings an app created for an organizer since a time
+// (unix microseconds), deleted ones included: the monthly limit's count.
+const countSQL = "SELECT count(*) FROM meetings WHERE tenant_id = ? AND organizer_id = ? AND created_by = ? AND created_at >= ?"
+
 // writeStmts are the writer connection's statements, prepared once.
 type writeStmts struct {
-	insert, byKey, update, state, delete *sql.Stmt
+	insert, byKey, count, update, state, delete *sql.Stmt
 }
 
 func prepareWrites(ctx context.Context, conn *sql.Conn) (*writeStmts, error) {
@@ -25,6 +29,7 @@ func prepareWrites(ctx context.Context, conn *sql.Conn) (*writeStmts, error) {
 		{&w.insert, `INSERT INTO meetings (id, tenant_id, organizer_id, external_id, thread_id, join_meeting_id, vtc_id, created_by, created_at, version, data)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`},
 		{&w.byKey, byKeySQL},
+		{&w.count, countSQL},
 		// The columns that identify a meeting never change; RETURNING gives
 		// the stored ones so that the cache holds the truth.
 		{&w.update, `UPDATE meetings SET data = ?, version = ?, created_at = ?
@@ -44,7 +49,7 @@ func prepareWrites(ctx context.Context, conn *sql.Conn) (*writeStmts, error) {
 }
 
 func (w *writeStmts) close() {
-	for _, s := range []*sql.Stmt{w.insert, w.byKey, w.update, w.state, w.delete} {
+	for _, s := range []*sql.Stmt{w.insert, w.byKey, w.count, w.update, w.state, w.delete} {
 		if s != nil {
 			s.Close()
 		}
@@ -120,6 +125,63 @@ func (s *Store) CreateOrGetMeeting(ctx context.Context, m *meetd.Meeting) (*meet
 		return nil
 	}, func() {
 		s.keys.add(got.Key())
+		s.cache.put(got)
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	return got, created, nil
+}
+
+// CreateMeetingWithin stores m, as CreateOrGetMeeting or CreateMeeting
+// would, if its app has created fewer than q.Max meetings for the organizer
+// since q.Since. The writer runs one op at a time, so the count it makes in
+// the op's transaction, which sees the batch's earlier inserts, is exact.
+func (s *Store) CreateMeetingWithin(ctx context.Context, m *meetd.Meeting, q meetd.Quota) (*meetd.Meeting, bool, error) {
+	if err := checkID(m); err != nil {
+		return nil, false, err
+	}
+	m = m.Clone()
+	data, err := encodeData(m)
+	if err != nil {
+		return nil, false, mapErr(err, "create meeting")
+	}
+	since := microsCeil(q.Since)
+	var got *meetd.Meeting
+	var created bool
+	err = s.w.do(ctx, func(tx *wtx) error {
+		got, created = nil, false
+		if m.ExternalID != "" {
+			k := m.Key()
+			stored, _, err := scanByKey(tx.writeStmts.byKey.QueryRowContext(tx.ctx, k.TenantID, k.OrganizerID, k.ExternalID), k)
+			if err == nil {
+				got = stored
+				return nil
+			}
+			if !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+		}
+		var n int
+		if err := tx.writeStmts.count.QueryRowContext(tx.ctx, m.TenantID, m.OrganizerID, m.CreatedBy, since).Scan(&n); err != nil {
+			return err
+		}
+		if n >= q.Max {
+			return meetd.Errorf(meetd.ETHROTTLED, "The app has created its quota of meetings for the organizer.")
+		}
+		ok, err := tx.insert(m, data)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return conflict() // the key was free above, so an id was taken
+		}
+		got, created = m, true
+		return nil
+	}, func() {
+		if got.ExternalID != "" {
+			s.keys.add(got.Key())
+		}
 		s.cache.put(got)
 	})
 	if err != nil {

@@ -238,16 +238,18 @@ func testManyKeysAtOnce(t *testing.T, s suite) {
 		wantCode(t, "Meeting", err, "")
 		wantMeeting(t, "Meeting", got, m)
 	}
-	n, err := st.CountMeetings(t.Context(), tenant, org, ms[0].CreatedBy, created.Add(-time.Hour))
-	wantCode(t, "CountMeetings", err, "")
-	if n != 1 {
-		t.Fatalf("CountMeetings for one app: got %d, want 1", n)
-	}
 	found, err := st.FindMeetings(t.Context(), tenant, meetd.Filter{OrganizerID: org})
 	wantCode(t, "FindMeetings", err, "")
 	if len(found) != len(ms) {
 		t.Fatalf("FindMeetings by organizer: got %d meetings, want %d", len(found), len(ms))
 	}
+	// Each meeting counts for its own app: ms[0]'s has one.
+	probe := NewMeeting(t, tenant, org, "probe")
+	probe.CreatedBy = ms[0].CreatedBy
+	_, _, err = st.CreateMeetingWithin(t.Context(), probe, meetd.Quota{Since: created.Add(-time.Hour), Max: 1})
+	wantCode(t, "CreateMeetingWithin for one app, quota 1", err, meetd.ETHROTTLED)
+	_, _, err = st.CreateMeetingWithin(t.Context(), probe, meetd.Quota{Since: created.Add(-time.Hour), Max: 2})
+	wantCode(t, "CreateMeetingWithin for one app, quota 2", err, "")
 }
 
 func testKeyScope(t *testing.T, s suite) {

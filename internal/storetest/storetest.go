@@ -20,8 +20,8 @@
 //   - a store keeps its own copy of a meeting it is given;
 //   - the ids of a deleted meeting stay taken (its thread still answers
 //     MeetingByThread), while its external id is free again;
-//   - a look-up that matches nothing (FindMeetings, Policies, Assignment,
-//     CountMeetings) returns an empty result and no error;
+//   - a look-up that matches nothing (FindMeetings, Policies, Assignment)
+//     returns an empty result and no error;
 //   - granting a policy to a user, or globally, replaces the previous grant;
 //     granting the same one again is not an error.
 //
@@ -72,7 +72,9 @@ func Run(t *testing.T, open func(t testing.TB) meetd.Store) {
 		{"UpdateMeeting/Gone", testUpdateGone},
 		{"DeleteMeeting/GoneEverywhere", testDeleteGone},
 		{"DeleteMeeting/NotFound", testDeleteNotFound},
-		{"CountMeetings", testCountMeetings},
+		{"CreateMeetingWithin/Counts", testQuotaCounts},
+		{"CreateMeetingWithin/KeysAndIDs", testQuotaKeysAndIDs},
+		{"CreateMeetingWithin/Race", testQuotaRace},
 		{"CreatePolicy/Duplicate", testCreatePolicyDuplicate},
 		{"Policies", testPolicies},
 		{"GrantPolicy/User", testGrantUser},
