@@ -31,7 +31,7 @@ func TestPreparePolicy(t *testing.T) {
 		{"another global", func(ps meetd.PolicyStore) {
 			ps.CreatePolicy(ctx, &meetd.Policy{TenantID: tenant, Name: "other", AppIDs: []string{appY}})
 			ps.GrantPolicy(ctx, tenant, "other", "")
-		}, alice, "replacing its global grant of other", ""},
+		}, alice, "and those of the global policy other) to user " + alice, ""},
 		{"the user's own leaves the app out", func(ps meetd.PolicyStore) {
 			ps.CreatePolicy(ctx, &meetd.Policy{TenantID: tenant, Name: "bobs", AppIDs: []string{appY}})
 			ps.GrantPolicy(ctx, tenant, "bobs", bob)
@@ -43,6 +43,10 @@ func TestPreparePolicy(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			e := newMeetd(t, nil)
 			c.setup(e.store)
+			before, err := e.store.Assignment(ctx, tenant, c.user)
+			if err != nil {
+				t.Fatal(err)
+			}
 			did, err := bench.PreparePolicy(ctx, e.store, tenant, strings.ToUpper(appX), c.user)
 			if c.wantDid == "-" {
 				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
@@ -56,6 +60,19 @@ func TestPreparePolicy(t *testing.T) {
 			a, err := e.store.Assignment(ctx, tenant, c.user)
 			if err != nil || !a.Effective().Allows(appX) {
 				t.Errorf("after: effective policy %+v, %v; want one allowing %s", a.Effective(), err, appX)
+			}
+			// Nobody loses access: the global grant stays, and the apps it
+			// let act on the user still may.
+			b, err := e.store.Assignment(ctx, tenant, bob)
+			if err != nil || (b.Global == nil) != (before.Global == nil) || b.Global != nil && b.Global.Name != before.Global.Name {
+				t.Errorf("after: another user's global policy %+v, %v; want %+v", b.Global, err, before.Global)
+			}
+			if g := before.Global; g != nil {
+				for _, app := range g.AppIDs {
+					if !a.Effective().Allows(app) {
+						t.Errorf("after: app %s of the global policy may no longer act on %s", app, c.user)
+					}
+				}
 			}
 			if again, err := bench.PreparePolicy(ctx, e.store, tenant, appX, c.user); again != "" || err != nil {
 				t.Errorf("second call: got %q, %v; want nothing to do", again, err)
