@@ -26,7 +26,9 @@ type rawSender struct {
 func (s *rawSender) send(_ context.Context, body []byte, buf *bytes.Buffer) answer {
 	status, err := s.c.do(s.head, body, buf)
 	if err != nil {
-		return answer{status: status, err: err}
+		// No status: an answer cut short is a failed request, and must
+		// not show under its status code too.
+		return answer{err: err}
 	}
 	return answer{status: status, body: buf.Bytes()}
 }
@@ -56,7 +58,7 @@ func (s *httpSender) send(ctx context.Context, body []byte, buf *bytes.Buffer) a
 	_, err = buf.ReadFrom(res.Body)
 	res.Body.Close()
 	if err != nil {
-		return answer{status: res.StatusCode, err: err}
+		return answer{err: err} // as rawSender: no status for an answer cut short
 	}
 	return answer{status: res.StatusCode, body: buf.Bytes()}
 }

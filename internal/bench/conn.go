@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"strconv"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -78,6 +80,8 @@ func (c *conn) stop() {
 // do writes head, then Content-Length and body, and reads the answer's
 // body into buf. A connection the server closed while idle is redialled
 // once: createOrGet is idempotent per externalId, so resending is safe.
+// Only such a closed connection is: a timeout, or an answer begun, is the
+// request's own failure and is counted as one.
 func (c *conn) do(head, body []byte, buf *bytes.Buffer) (status int, err error) {
 	c.wbuf = append(c.wbuf[:0], head...)
 	c.wbuf = strconv.AppendInt(append(c.wbuf, "Content-Length: "...), int64(len(body)), 10)
@@ -94,7 +98,7 @@ func (c *conn) do(head, body []byte, buf *bytes.Buffer) (status int, err error) 
 			return status, nil
 		}
 		c.drop()
-		if !reused || started || attempt > 0 {
+		if !reused || started || attempt > 0 || !closedByPeer(err) {
 			return status, err
 		}
 	}
@@ -111,17 +115,9 @@ func (c *conn) roundTrip(buf *bytes.Buffer) (status int, started bool, err error
 	if _, err := c.nc.Write(c.wbuf); err != nil {
 		return 0, false, err
 	}
-	line, err := c.readLine()
+	status, started, err = c.readStatus()
 	if err != nil {
-		return 0, false, err
-	}
-	// "HTTP/1.1 201 Created"
-	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.")) || line[8] != ' ' {
-		return 0, true, fmt.Errorf("%w: status line %q", errProtocol, line)
-	}
-	status, err = strconv.Atoi(string(line[9:12]))
-	if err != nil {
-		return 0, true, fmt.Errorf("%w: status line %q", errProtocol, line)
+		return status, started, err
 	}
 	length, chunked, closing := -1, false, false
 	for {
@@ -150,7 +146,7 @@ func (c *conn) roundTrip(buf *bytes.Buffer) (status int, started bool, err error
 	}
 	buf.Reset()
 	switch {
-	case status == 204 || status == 304 || status < 200:
+	case status == 204 || status == 304 || status < 200: // 101: none follows here
 	case chunked:
 		err = c.readChunked(buf)
 	case length >= 0:
@@ -167,6 +163,46 @@ func (c *conn) roundTrip(buf *bytes.Buffer) (status int, started bool, err error
 		c.drop()
 	}
 	return status, true, nil
+}
+
+// readStatus reads the status line of the final answer, skipping interim
+// 1xx answers (103 Early Hints, 100 Continue) and their headers: read as
+// final, each would shift every later answer on the connection by one.
+func (c *conn) readStatus() (status int, started bool, err error) {
+	for {
+		line, err := c.readLine()
+		if err != nil {
+			return 0, started, err
+		}
+		// "HTTP/1.1 201 Created"
+		if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.")) || line[8] != ' ' {
+			return 0, true, fmt.Errorf("%w: status line %q", errProtocol, line)
+		}
+		status, err = strconv.Atoi(string(line[9:12]))
+		if err != nil {
+			return 0, true, fmt.Errorf("%w: status line %q", errProtocol, line)
+		}
+		if status < 100 || status >= 200 || status == http.StatusSwitchingProtocols {
+			return status, true, nil
+		}
+		started = true
+		for { // the interim answer's headers, then its blank line
+			if line, err = c.readLine(); err != nil {
+				return 0, true, err
+			}
+			if len(line) == 0 {
+				break
+			}
+		}
+	}
+}
+
+// closedByPeer reports an error that says the server had closed the
+// connection before the request reached it: what an idle keep-alive
+// connection meets, and what a resend on a new one may cure.
+func closedByPeer(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
 }
 
 func (c *conn) readChunked(buf *bytes.Buffer) error {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -32,6 +33,13 @@ func TestConnFraming(t *testing.T) {
 			}
 		}, 200, strings.Repeat("x", long)},
 		{"no body", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(204) }, 204, ""},
+		{"interim answers first", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Link", "</style.css>; rel=preload")
+			w.WriteHeader(http.StatusEarlyHints)
+			w.WriteHeader(http.StatusEarlyHints)
+			w.WriteHeader(201)
+			io.WriteString(w, `{"id":"b"}`)
+		}, 201, `{"id":"b"}`},
 		{"connection close", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Connection", "close")
 			w.WriteHeader(400)
@@ -100,5 +108,51 @@ func TestConnRejectsGarbage(t *testing.T) {
 	var buf bytes.Buffer
 	if a := snd.send(t.Context(), []byte("{}"), &buf); a.err == nil {
 		t.Fatalf("got %d with no error, want a protocol error", a.status)
+	}
+}
+
+// A request that timed out is a failure of its own, counted once: not sent
+// again as if its connection had gone stale.
+func TestConnDoesNotResendATimeout(t *testing.T) {
+	var requests atomic.Int64
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if requests.Add(1) == 2 {
+			time.Sleep(300 * time.Millisecond)
+		}
+		w.WriteHeader(201)
+	}))
+	defer hs.Close()
+	s, _ := newSenders(&Config{URL: hs.URL, Path: "/", Timeout: 100 * time.Millisecond})
+	snd := s.new()
+	defer snd.stop()
+	var buf bytes.Buffer
+	if a := snd.send(t.Context(), []byte("{}"), &buf); a.err != nil || a.status != 201 {
+		t.Fatalf("first request: got %d %v, want 201", a.status, a.err)
+	}
+	if a := snd.send(t.Context(), []byte("{}"), &buf); a.err == nil {
+		t.Fatalf("second request: got %d, want a timeout", a.status)
+	}
+	time.Sleep(400 * time.Millisecond) // let a resend, if any, reach the server
+	if n := requests.Load(); n != 2 {
+		t.Fatalf("the server got %d requests, want 2: the timed-out one was sent again", n)
+	}
+}
+
+// An answer cut short is a failed request with no status: it must not be
+// counted under the status code it began with.
+func TestConnAnswerCutShort(t *testing.T) {
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, brw, _ := w.(http.Hijacker).Hijack()
+		brw.WriteString("HTTP/1.1 201 Created\r\nContent-Length: 50\r\n\r\n{\"id\":\"cut")
+		brw.Flush()
+		c.Close()
+	}))
+	defer hs.Close()
+	s, _ := newSenders(&Config{URL: hs.URL, Path: "/", Timeout: 5 * time.Second})
+	snd := s.new()
+	defer snd.stop()
+	var buf bytes.Buffer
+	if a := snd.send(t.Context(), []byte("{}"), &buf); a.err == nil || a.status != 0 {
+		t.Fatalf("got %d, %v; want status 0 and an error", a.status, a.err)
 	}
 }

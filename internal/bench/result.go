@@ -124,18 +124,21 @@ func (t *tally) errors() uint64 {
 }
 
 // findDuplicates turns every create answered with an id another create
-// also got into an error: two keys, one meeting is a wrong answer.
-func (t *tally) findDuplicates() {
+// also got, or one in known (the preflight's and the warm-up's), into an
+// error: two keys, one meeting is a wrong answer.
+func (t *tally) findDuplicates(known []uint64) {
 	slices.Sort(t.idHashes)
+	slices.Sort(known)
 	var dups uint64
-	for i := 1; i < len(t.idHashes); i++ {
-		if t.idHashes[i] == t.idHashes[i-1] {
+	for i, h := range t.idHashes {
+		_, seen := slices.BinarySearch(known, h)
+		if seen || i > 0 && h == t.idHashes[i-1] {
 			dups++
 		}
 	}
 	if dups > 0 {
 		t.ok -= dups
-		t.addError(ErrDuplicate, fmt.Sprintf("%d creates of distinct keys returned an id another create also returned", dups), dups)
+		t.addError(ErrDuplicate, fmt.Sprintf("%d creates of distinct keys returned an id another create (or the warm-up) also returned", dups), dups)
 	}
 }
 

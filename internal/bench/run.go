@@ -26,13 +26,14 @@ const (
 
 // runner holds one run's shared state.
 type runner struct {
-	cfg     Config
-	url     string
-	workers []*worker
-	before  []byte   // the body up to the key, opening quote and prefix included
-	ids     [][]byte // hot key i → the id its create returned
-	fresh   atomic.Uint64
-	seed    maphash.Seed
+	cfg         Config
+	url         string
+	workers     []*worker
+	before      []byte   // the body up to the key, opening quote and prefix included
+	ids         [][]byte // hot key i → the id its create returned
+	preflightID []byte   // the id the preflight's create got
+	fresh       atomic.Uint64
+	seed        maphash.Seed
 }
 
 // Run drives cfg's workload and returns what it measured. It returns an
@@ -122,6 +123,10 @@ func (r *runner) preflight(ctx context.Context, w *worker) error {
 		}
 		kind, msg := check(a, exp)
 		if kind == "" {
+			if !r.cfg.NoVerify {
+				id, _ := topLevelID(a.body)
+				r.preflightID = bytes.Clone(id)
+			}
 			return nil
 		}
 		retry := a.err != nil || a.status == http.StatusForbidden || a.status == http.StatusTooManyRequests || a.status >= 500

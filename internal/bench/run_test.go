@@ -166,6 +166,40 @@ func TestRunCatchesWrongAnswers(t *testing.T) {
 	}
 }
 
+// A create in the measured phase that gets the id of a meeting made before
+// it (a hot key's, the preflight's) is as wrong as two creates sharing one.
+func TestRunCatchesCreatesGivenKnownIDs(t *testing.T) {
+	var known atomic.Value // an id the warm-up got
+	var broken atomic.Int64
+	measuring := atomic.Bool{}
+	var n atomic.Int64
+	e := newMeetd(t, tamper(func(r *http.Request, rec *httptest.ResponseRecorder) {
+		if !measuring.Load() {
+			if rec.Code == 201 && known.Load() == nil {
+				setID(rec, func(id string) string { known.Store(id); return id })
+			}
+			return
+		}
+		if rec.Code == 201 && n.Add(1)%3 == 0 && setID(rec, func(string) string { return known.Load().(string) }) {
+			broken.Add(1)
+		}
+	}))
+	cfg := bench.Config{URL: e.url, Path: mePath, Token: e.user(t), Workload: bench.Mixed, GetRatio: 0.5, Keys: 5, Requests: 300, Concurrency: 4,
+		ProgressEvery: time.Millisecond, Progress: func(p bench.Progress) {
+			if p.Phase == "run" {
+				measuring.Store(true)
+			}
+		}}
+	res := run(t, cfg)
+	b := uint64(broken.Load())
+	if b < 2 {
+		t.Fatalf("the server broke %d answers; the test needs some", b)
+	}
+	if got := res.Kinds[bench.ErrDuplicate].Count; got != b || res.OK != res.Requests-b {
+		t.Fatalf("got %d duplicate ids and %d correct of %d (%v); want %d duplicates and the rest correct", got, res.OK, res.Requests, res.Kinds, b)
+	}
+}
+
 func same(n uint64) uint64 { return n }
 
 // setID replaces the answer's top-level id.

@@ -43,24 +43,40 @@ type worker struct {
 }
 
 // work sends requests until the run's bound is reached. In closed loop a
-// request's latency is its service time; in open loop, request i is due at
-// start + i/Rate and its latency runs from then, so time spent waiting for
-// a free worker behind a slow answer counts.
+// request's latency is its service time. In open loop, request i is due at
+// start + i/Rate: a worker that picks it up late, having waited behind a
+// slow answer, counts its latency from the due time, so the wait counts
+// (no coordinated omission); a worker that is early waits for the due time
+// and counts from when it sends, so the late wake-up of its timer, the
+// tool's own delay, does not.
 func (r *runner) work(ctx context.Context, w *worker, start time.Time, issued *atomic.Int64) {
 	end := start.Add(r.cfg.Duration)
+	var timer *time.Timer
 	for ctx.Err() == nil {
 		i := issued.Add(1) - 1
 		if r.cfg.Requests > 0 && i >= int64(r.cfg.Requests) {
 			return
 		}
-		var t0 time.Time
+		t0 := time.Now()
 		if r.cfg.Rate > 0 {
-			t0 = start.Add(time.Duration(float64(i) * float64(time.Second) / r.cfg.Rate))
-			if d := time.Until(t0); d > 0 {
-				time.Sleep(d)
+			due := start.Add(time.Duration(float64(i) * float64(time.Second) / r.cfg.Rate))
+			if r.cfg.Duration > 0 && !due.Before(end) {
+				return
 			}
-		} else {
-			t0 = time.Now()
+			t0 = due
+			if d := time.Until(due); d > 0 {
+				if timer == nil {
+					timer = time.NewTimer(d)
+				} else {
+					timer.Reset(d)
+				}
+				select {
+				case <-ctx.Done():
+					return
+				case <-timer.C:
+				}
+				t0 = time.Now()
+			}
 		}
 		if r.cfg.Duration > 0 && !t0.Before(end) {
 			return
@@ -82,6 +98,18 @@ func (r *runner) work(ctx context.Context, w *worker, start time.Time, issued *a
 		w.add(a.status, latency, kind, msg, newID, idHash)
 		w.mu.Unlock()
 	}
+}
+
+// knownIDs returns the hashes of the ids the preflight and the warm-up got:
+// a create in the measured phase must not get one of them either.
+func (r *runner) knownIDs() []uint64 {
+	var known []uint64
+	for _, id := range append(r.ids, r.preflightID) {
+		if id != nil {
+			known = append(known, maphash.Bytes(r.seed, id))
+		}
+	}
+	return known
 }
 
 // measure runs the measured phase and sums up the workers' tallies.
@@ -115,6 +143,6 @@ func (r *runner) measure(ctx context.Context) *Result {
 	for _, w := range workers {
 		total.merge(&w.tally, true)
 	}
-	total.findDuplicates()
+	total.findDuplicates(r.knownIDs())
 	return r.result(total, elapsed, ctx.Err() != nil)
 }
