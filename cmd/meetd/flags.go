@@ -53,7 +53,8 @@ func (f *envFlags) duration(name string, def time.Duration, help string) *time.D
 func (f *envFlags) int(name string, def int, help string) *int {
 	n := def
 	if v := f.env(name, ""); v != "" {
-		if _, err := fmt.Sscan(v, &n); err != nil {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil { // the whole value, as the flag takes it
 			f.errs = append(f.errs, fmt.Errorf("%s: %w", envName(name), err))
 		}
 	}

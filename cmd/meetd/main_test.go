@@ -146,10 +146,13 @@ func TestServeTokenCreateOrGet(t *testing.T) {
 	if err != nil || fi.Mode().Perm() != 0o600 {
 		t.Errorf("signing-key.pem: %v, mode %v; want 0600", err, fi.Mode().Perm())
 	}
-	// A second server on the same folder is refused.
-	cmd := exec.Command(meetdBin, "serve", "--addr", "127.0.0.1:0", "--data", data)
-	if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "in use") {
-		t.Errorf("second serve on one folder: err %v, output %s; want a refusal", err, out)
+	// A second server on the same folder is refused, and so is one that
+	// names the same database from another folder.
+	for _, args := range [][]string{{"--data", data}, {"--db", "sqlite:" + filepath.Join(data, "meetd.db"), "--data", t.TempDir()}} {
+		cmd := exec.Command(meetdBin, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
+		if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "in use") {
+			t.Errorf("second serve %v: err %v, output %s; want a refusal", args, err, out)
+		}
 	}
 	// SIGTERM drains and exits cleanly.
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
@@ -293,6 +296,7 @@ func TestSQLitePath(t *testing.T) {
 // Flags come from MEETD_* variables too.
 func TestEnvironmentVariables(t *testing.T) {
 	data := t.TempDir()
+	startServe(t, "--data", data)
 	cmd := exec.Command(meetdBin, "token", "--tenant", tenant, "--user", alice)
 	cmd.Env = append(os.Environ(), "MEETD_DATA="+data)
 	if out, err := cmd.Output(); err != nil || strings.Count(string(out), ".") != 2 {
@@ -305,13 +309,50 @@ func TestEnvironmentVariables(t *testing.T) {
 
 // Usage errors exit with status 2 and say what is wrong.
 func TestUsageErrors(t *testing.T) {
-	for _, args := range [][]string{{}, {"bogus"}, {"token"}, {"policy", "grant", "x", "--tenant", tenant}, {"serve", "--log-level", "loud"}} {
-		cmd := exec.Command(meetdBin, args...)
-		cmd.Env = append(os.Environ(), "MEETD_DATA="+t.TempDir())
+	for _, c := range []struct {
+		args []string
+		env  string
+	}{
+		{args: []string{}}, {args: []string{"bogus"}}, {args: []string{"token"}},
+		{args: []string{"policy", "grant", "x", "--tenant", tenant}},
+		{args: []string{"serve", "--log-level", "loud"}},
+		{args: []string{"serve", "--max-body-bytes", "-1"}},
+		{args: []string{"serve", "--base-url", "not-a-url"}},
+		{args: []string{"serve"}, env: "MEETD_MONTHLY_MEETING_LIMIT=1abc"}, // as --monthly-meeting-limit 1abc is
+		{args: []string{"token", "--tenant", "contoso", "--user", alice}},
+		{args: []string{"token", "--tenant", tenant, "--app", "booking-system"}},
+		{args: []string{"policy", "create", "p", "--tenant", "contoso", "--app", appID}},
+		{args: []string{"policy", "list", "--tenant", "contoso"}},
+	} {
+		cmd := exec.Command(meetdBin, c.args...)
+		cmd.Env = append(os.Environ(), "MEETD_DATA="+t.TempDir(), "MEETD_ADDR=127.0.0.1:0")
+		if c.env != "" {
+			cmd.Env = append(cmd.Env, c.env)
+		}
 		out, err := cmd.CombinedOutput()
 		ee, ok := err.(*exec.ExitError)
 		if !ok || ee.ExitCode() != 2 {
-			t.Errorf("meetd %v: got %v, want exit status 2\n%s", args, err, out)
+			t.Errorf("meetd %v (%s): got %v, want exit status 2\n%s", c.args, c.env, err, out)
+		}
+	}
+}
+
+// token and policy act on the store a server uses: given a folder with
+// none (a typo), they fail and make nothing, rather than mint with a new
+// key or store a policy that no server will see.
+func TestCLIRefusesAMissingStore(t *testing.T) {
+	for _, args := range [][]string{
+		{"token", "--tenant", tenant, "--user", alice},
+		{"policy", "list"},
+		{"policy", "create", "p", "--tenant", tenant, "--app", appID},
+	} {
+		data := filepath.Join(t.TempDir(), "typo")
+		out, err := exec.Command(meetdBin, append(args, "--data", data)...).CombinedOutput()
+		if err == nil || !strings.Contains(string(out), "no meetd store") {
+			t.Errorf("meetd %v --data (missing): got %v\n%s; want a refusal naming the missing store", args, err, out)
+		}
+		if _, err := os.Stat(data); !os.IsNotExist(err) {
+			t.Errorf("meetd %v: made the folder %s (stat: %v)", args, data, err)
 		}
 	}
 }

@@ -56,6 +56,14 @@ func policy(ctx context.Context, args []string, getenv func(string) string, stdo
 	if len(pos) > 1 {
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, pos[1])
 	}
+	// Tokens carry a GUID tid; a policy in a tenant named otherwise could
+	// never apply.
+	checkTenant := func() error {
+		if *tenant != "" && !meetd.IsObjectID(*tenant) {
+			return fmt.Errorf("%w: --tenant must be a tenant id (a GUID), not %q", errUsage, *tenant)
+		}
+		return nil
+	}
 	needName := func() error {
 		if name == "" {
 			return fmt.Errorf("%w: policy %s needs a NAME", errUsage, sub)
@@ -63,7 +71,7 @@ func policy(ctx context.Context, args []string, getenv func(string) string, stdo
 		if *tenant == "" {
 			return fmt.Errorf("%w: policy %s needs --tenant", errUsage, sub)
 		}
-		return nil
+		return checkTenant()
 	}
 	target := func() (string, error) {
 		if (*user == "") == !*global {
@@ -113,6 +121,9 @@ func policy(ctx context.Context, args []string, getenv func(string) string, stdo
 		}
 		run = func(ps meetd.PolicyStore) error { return ps.DeletePolicy(ctx, strings.ToLower(*tenant), name) }
 	case "list":
+		if err := checkTenant(); err != nil {
+			return err
+		}
 		run = func(ps meetd.PolicyStore) error {
 			ps2, err := ps.Policies(ctx, strings.ToLower(*tenant))
 			if err != nil {

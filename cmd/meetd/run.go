@@ -22,7 +22,8 @@ Usage:
   meetd bench   --url URL …
   meetd version
 
-Run "meetd COMMAND -h" for a command's flags. Every flag has a MEETD_* environment variable.
+Run "meetd COMMAND -h" for a command's flags. Every flag of serve and token, and
+each other flag whose help names a MEETD_* variable, can be set by that variable.
 `
 
 // run is meetd's whole program; main only wires it to the process.

@@ -9,12 +9,10 @@ import (
 	"math"
 	"net"
 	"net/http"
-	"os"
-	"path/filepath"
+	"net/url"
 	"runtime/debug"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/meetd/meetd"
@@ -48,6 +46,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, pos[0])
 	}
 
+	if *maxBody < 0 {
+		return fmt.Errorf("%w: --max-body-bytes must not be negative (0 is the default, 1 MiB)", errUsage)
+	}
+	if *baseURL != "" {
+		if u, err := url.Parse(*baseURL); err != nil || u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
+			return fmt.Errorf("%w: --base-url must be an absolute http:// or https:// URL, not %q", errUsage, *baseURL)
+		}
+	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
 		return fmt.Errorf("%w: --log-level: %v", errUsage, err)
@@ -71,13 +77,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			st.Close()
 		}
 	}()
-	if st.dataDir != "" {
-		unlock, err := lockDataDir(st.dataDir)
-		if err != nil {
-			return err
-		}
-		defer unlock()
-	}
 	iss, err := auth.LoadIssuer(ctx, st.keys)
 	if err != nil {
 		return fmt.Errorf("signing key: %w", err)
@@ -133,12 +132,19 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	log.Info("shutting down: draining in-flight requests", "timeout", *drain)
 	sctx, cancel := context.WithTimeout(context.Background(), *drain)
 	defer cancel()
+	var cut error
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		// Requests still running are cut off when the process exits: say
+		// so in the exit status too, not only in the log.
+		cut = fmt.Errorf("shutdown: requests still in flight after --shutdown-timeout %v were cut off (%w)", *drain, err)
 		log.Warn("shutdown", "err", err)
 	}
 	closed = true
 	if err := st.Close(); err != nil {
 		return fmt.Errorf("close store: %w", err)
+	}
+	if cut != nil {
+		return cut
 	}
 	log.Info("stopped")
 	return nil
@@ -194,19 +200,4 @@ func describeLimit(n int64) string {
 		return strconv.FormatInt(n>>20, 10) + "MiB"
 	}
 	return strconv.FormatInt(n, 10) + "B"
-}
-
-// lockDataDir takes an exclusive lock on the data folder: the SQLite store
-// caches meetings in memory, so two servers on one folder would serve stale
-// answers. The CLI does not take it; it only touches policies.
-func lockDataDir(dir string) (unlock func(), err error) {
-	f, err := os.OpenFile(filepath.Join(dir, "serve.lock"), os.O_CREATE|os.O_RDWR, 0o600)
-	if err != nil {
-		return nil, err
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("data folder %s is in use by another meetd serve (%v)", dir, err)
-	}
-	return func() { f.Close() }, nil
 }

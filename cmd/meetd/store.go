@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/meetd/meetd"
 	"github.com/meetd/meetd/internal/auth"
@@ -31,9 +32,18 @@ func addStoreFlags(f *envFlags) storeFlags {
 // openedStore is a store with its key store and a description for the log.
 type openedStore struct {
 	meetd.Store
-	keys    auth.KeyStore
-	kind    string
-	dataDir string // "" when the store keeps no files of ours
+	keys   auth.KeyStore
+	kind   string
+	unlock func() // releases serve's lock on the SQLite database; nil otherwise
+}
+
+// Close closes the store, then gives up serve's lock on it.
+func (s *openedStore) Close() error {
+	err := s.Store.Close()
+	if s.unlock != nil {
+		s.unlock()
+	}
+	return err
 }
 
 // open opens the chosen store. server says whether the caller is `serve`
@@ -52,23 +62,39 @@ func (sf storeFlags) open(ctx context.Context, server bool) (*openedStore, error
 				dir = filepath.Dir(p)
 			}
 		}
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return nil, fmt.Errorf("data folder: %w", err)
-		}
 		if *sf.sync != "full" && *sf.sync != "normal" {
 			return nil, fmt.Errorf("%w: --sync must be full or normal, not %q", errUsage, *sf.sync)
 		}
+		if !server {
+			// A CLI command acts on the store a server uses: a mistyped
+			// --data must not make a new one whose tokens and policies
+			// no server will ever see.
+			if _, err := os.Stat(path); err != nil {
+				return nil, fmt.Errorf("no meetd store at %s (%w): start `meetd serve` with this --data (or --db) first, or give the one it uses", path, err)
+			}
+		}
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("data folder: %w", err)
+		}
 		opts := sqlite.Options{Synchronous: *sf.sync}
+		var unlock func()
 		if server {
 			opts.LoadKeysAtOpen = true
+			var err error
+			if unlock, err = lockDatabase(path); err != nil {
+				return nil, err
+			}
 		} else {
 			opts.CacheSize = -1 // the CLI only touches policies
 		}
 		st, err := sqlite.Open(path, opts)
 		if err != nil {
+			if unlock != nil {
+				unlock()
+			}
 			return nil, fmt.Errorf("open SQLite store %s: %w", path, err)
 		}
-		return &openedStore{Store: st, keys: auth.NewFileKeyStore(filepath.Join(dir, "signing-key.pem")), kind: "sqlite:" + path, dataDir: dir}, nil
+		return &openedStore{Store: st, keys: auth.NewFileKeyStore(filepath.Join(dir, "signing-key.pem")), kind: "sqlite:" + path, unlock: unlock}, nil
 	default:
 		return nil, fmt.Errorf("%w: --db must be postgres://…, a PostgreSQL keyword DSN (host=… dbname=…) or sqlite:PATH", errUsage)
 	}
@@ -88,4 +114,24 @@ func isKeywordDSN(s string) bool {
 		}
 	}
 	return false
+}
+
+// lockDatabase takes serve's exclusive lock on an SQLite database, in a file
+// beside it, before the store opens it: the store caches meetings and keys
+// in memory and runs the only writer, so a second server on the same file,
+// whatever its --data, would serve stale answers (and its reads could wait
+// on the first one's writer). The lock goes when the process does.
+func lockDatabase(path string) (unlock func(), err error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("data folder: %w", err)
+	}
+	f, err := os.OpenFile(path+".lock", os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("database %s is in use by another meetd serve (%v)", path, err)
+	}
+	return func() { f.Close() }, nil
 }
