@@ -284,6 +284,9 @@ func (s *Service) newMeeting(c *Caller, organizer string, in MeetingInput) (*Mee
 	return m, nil
 }
 
+// throttleRetryAfter is the Retry-After of a throttled create.
+const throttleRetryAfter = 10 * time.Second
+
 // storeNew stores a new meeting (createOrGet's when it has an external id),
 // within the monthly limit when there is one: the store counts and inserts
 // in one step, so that creates at once cannot all pass one count. Graph
@@ -303,7 +306,10 @@ func (s *Service) storeNew(ctx context.Context, m *Meeting) (*Meeting, bool, err
 	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
 	stored, created, err := s.store.CreateMeetingWithin(ctx, m, Quota{Since: month, Max: s.monthlyLimit})
 	if ErrorCode(err) == ETHROTTLED {
-		return nil, false, &Error{Code: ETHROTTLED, Message: "Please retry again later.", RetryAfter: month.AddDate(0, 1, 0).Sub(now)}
+		// Graph's sample throttle answer says Retry-After: 10. The truth,
+		// the seconds to the next month, would make the SDKs' retry
+		// handlers, which sleep for whatever it says, hang for days.
+		return nil, false, &Error{Code: ETHROTTLED, Message: "Please retry again later.", RetryAfter: min(month.AddDate(0, 1, 0).Sub(now), throttleRetryAfter)}
 	}
 	return stored, created, err
 }
