@@ -24,6 +24,10 @@ type MeetingInput struct {
 	ChatInfo      *ChatInfo
 	// Settings apply on a plain create; createOrGet ignores them, as Graph does.
 	Settings SettingsPatch
+	// PasscodeRequired is joinMeetingIdSettings.isPasscodeRequired: a plain
+	// create may set it, createOrGet ignores it ("ByDesign" on Graph), and
+	// no PATCH changes it.
+	PasscodeRequired bool
 }
 
 // CreateOrGet returns the meeting with the caller's external id for the
@@ -62,6 +66,7 @@ func (s *Service) CreateAfterMiss(ctx context.Context, c *Caller, pathUser strin
 	if err := validateInput(&in); err != nil {
 		return nil, false, err
 	}
+	in.PasscodeRequired = false // Graph ignores it on createOrGet ("ByDesign")
 	for range maxDraws {
 		m, err := s.newMeeting(c, user, in)
 		if err != nil {
@@ -260,6 +265,7 @@ func (s *Service) newMeeting(c *Caller, organizer string, in MeetingInput) (*Mee
 		ThreadID:              thread,
 		JoinMeetingID:         joinID,
 		Passcode:              pass,
+		PasscodeRequired:      in.PasscodeRequired,
 		VideoTeleconferenceID: vtc,
 		ConferenceID:          conf,
 		ChatInfo:              ChatInfo{ThreadID: thread, MessageID: "0"},

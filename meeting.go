@@ -47,6 +47,10 @@ func (m *Meeting) Clone() *Meeting {
 		cw := *w
 		c.Settings.Watermark = &cw
 	}
+	if r := m.Settings.ChatRestrictions; r != nil {
+		cr := *r
+		c.Settings.ChatRestrictions = &cr
+	}
 	return &c
 }
 
@@ -138,9 +142,19 @@ type Settings struct {
 	AllowTranscription                   bool
 	AllowWhiteboard                      bool
 	RecordAutomatically                  bool
+	AllowParticipantsToChangeName        bool
+	IsEndToEndEncryptionEnabled          bool
+
+	ShareMeetingChatHistoryDefault string // meetingChatHistoryDefaultMode; "" is null
 
 	AnonymizeIdentityForRoles []Role
-	Watermark                 *Watermark // nil is null
+	Watermark                 *Watermark        // nil is null
+	ChatRestrictions          *ChatRestrictions // nil is null
+}
+
+// ChatRestrictions is chatRestrictions: what the meeting chat allows.
+type ChatRestrictions struct {
+	AllowTextOnly bool
 }
 
 // Watermark is watermarkProtectionValues.
@@ -179,5 +193,6 @@ var (
 	MeetingChatValues   = []string{"enabled", "disabled", "limited"}
 	LobbyAdmitterValues = []string{"organizerAndCoOrganizersAndPresenters", "organizerAndCoOrganizers"}
 	LiveShareValues     = []string{"enabled", "disabled"}
+	ChatHistoryValues   = []string{"all", "none"}
 	RoleValues          = []Role{RoleAttendee, RolePresenter, RoleProducer, RoleCoorganizer}
 )

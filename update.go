@@ -37,8 +37,14 @@ type SettingsPatch struct {
 	AllowWhiteboard                      *bool
 	RecordAutomatically                  *bool
 
+	AllowParticipantsToChangeName *bool
+	IsEndToEndEncryptionEnabled   *bool
+
+	ShareMeetingChatHistoryDefault *string
+
 	AnonymizeIdentityForRoles *[]Role
-	Watermark                 **Watermark // set to a nil *Watermark to clear
+	Watermark                 **Watermark        // set to a nil *Watermark to clear
+	ChatRestrictions          **ChatRestrictions // set to a nil *ChatRestrictions to clear
 }
 
 // Update applies a PATCH to the organizer's meeting and returns the whole
@@ -149,6 +155,7 @@ func (p *SettingsPatch) apply(m *Meeting) error {
 		{"lobbyBypassSettings.scope", p.LobbyBypassScope, &st.LobbyBypassScope, LobbyScopeValues},
 		{"allowMeetingChat", p.AllowMeetingChat, &st.AllowMeetingChat, MeetingChatValues},
 		{"allowLiveShare", p.AllowLiveShare, &st.AllowLiveShare, LiveShareValues},
+		{"shareMeetingChatHistoryDefault", p.ShareMeetingChatHistoryDefault, &st.ShareMeetingChatHistoryDefault, ChatHistoryValues},
 	} {
 		if e.val == nil {
 			continue
@@ -174,6 +181,8 @@ func (p *SettingsPatch) apply(m *Meeting) error {
 		{p.AllowTranscription, &st.AllowTranscription},
 		{p.AllowWhiteboard, &st.AllowWhiteboard},
 		{p.RecordAutomatically, &st.RecordAutomatically},
+		{p.AllowParticipantsToChangeName, &st.AllowParticipantsToChangeName},
+		{p.IsEndToEndEncryptionEnabled, &st.IsEndToEndEncryptionEnabled},
 	} {
 		if b.val != nil {
 			*b.dst = *b.val
@@ -192,6 +201,9 @@ func (p *SettingsPatch) apply(m *Meeting) error {
 	}
 	if p.Watermark != nil {
 		st.Watermark = *p.Watermark
+	}
+	if p.ChatRestrictions != nil {
+		st.ChatRestrictions = *p.ChatRestrictions
 	}
 	return nil
 }

@@ -35,6 +35,11 @@ const (
 	fRecordAutomatically
 	fAnonymizeIdentityForRoles
 	fWatermarkProtection
+	fAllowParticipantsToChangeName
+	fIsEndToEndEncryptionEnabled
+	fShareMeetingChatHistoryDefault
+	fChatRestrictions
+	fJoinMeetingIDSettings
 	numFields
 )
 
@@ -63,6 +68,11 @@ var fieldNames = []string{
 	fRecordAutomatically:                  "recordAutomatically",
 	fAnonymizeIdentityForRoles:            "anonymizeIdentityForRoles",
 	fWatermarkProtection:                  "watermarkProtection",
+	fAllowParticipantsToChangeName:        "allowParticipantsToChangeName",
+	fIsEndToEndEncryptionEnabled:          "isEndToEndEncryptionEnabled",
+	fShareMeetingChatHistoryDefault:       "shareMeetingChatHistoryDefault",
+	fChatRestrictions:                     "chatRestrictions",
+	fJoinMeetingIDSettings:                "joinMeetingIdSettings",
 }
 
 type wireMeeting [numFields][]byte
@@ -98,8 +108,9 @@ func readBody(body []byte, w *wireMeeting) error {
 
 // DecodeMeetingInput decodes the body of a plain create (POST
 // /onlineMeetings). Unknown properties are ignored and null means absent;
-// the settings (lobbyBypassSettings, allowedPresenters, …) go into Settings,
-// while joinMeetingIdSettings and the organizer, which the service sets, are
+// the settings (lobbyBypassSettings, allowedPresenters, …) go into Settings
+// and joinMeetingIdSettings.isPasscodeRequired into PasscodeRequired, while
+// the organizer and the join id and passcode, which the service sets, are
 // ignored. Errors are EINVALID with Graph's messages.
 func DecodeMeetingInput(body []byte) (meetd.MeetingInput, error) {
 	return decodeInput(body, true)
@@ -194,6 +205,17 @@ func (b *CreateOrGetBody) input(settings bool) (meetd.MeetingInput, error) {
 		if err := decodeSettings(w, &in.Settings); err != nil {
 			return meetd.MeetingInput{}, err
 		}
+		if raw := w[fJoinMeetingIDSettings]; !isNull(raw) {
+			var js [1][]byte
+			if err := decodeObject(raw, top(fJoinMeetingIDSettings), joinIDSettingsNames, js[:]); err != nil {
+				return meetd.MeetingInput{}, err
+			}
+			req, err := decodeBool(js[0], at("joinMeetingIdSettings.isPasscodeRequired"))
+			if err != nil {
+				return meetd.MeetingInput{}, err
+			}
+			in.PasscodeRequired = req != nil && *req
+		}
 	}
 	return in, nil
 }
@@ -201,7 +223,9 @@ func (b *CreateOrGetBody) input(settings bool) (meetd.MeetingInput, error) {
 var (
 	participantsNames = []string{"organizer", "attendees"}
 	chatInfoNames     = []string{"threadId", "messageId", "replyChainMessageId"}
-	chatInfoPaths     = []string{"chatInfo.threadId", "chatInfo.messageId", "chatInfo.replyChainMessageId"}
+	// joinMeetingId and passcode are read-only: only this is read.
+	joinIDSettingsNames = []string{"isPasscodeRequired"}
+	chatInfoPaths       = []string{"chatInfo.threadId", "chatInfo.messageId", "chatInfo.replyChainMessageId"}
 )
 
 // isNull reports whether a raw property is absent or null.

@@ -33,11 +33,25 @@ func TestDecodeMeetingInput(t *testing.T) {
 		},
 		{
 			name: "unknown properties and createOrGet-ignored settings", // checklist 13, 14
-			body: `{"externalId":"x","joinMeetingIdSettings":{"isPasscodeRequired":true},"whatever":[1,{"a":null}],"isBroadcast":true,
+			body: `{"externalId":"x","joinMeetingIdSettings":{"isPasscodeRequired":true,"joinMeetingId":"1","passcode":"p"},"whatever":[1,{"a":null}],"isBroadcast":true,
 				"lobbyBypassSettings":{"scope":"everyone","isDialInBypassEnabled":true},"allowedPresenters":"organizer","allowMeetingChat":"limited"}`,
-			want: meetd.MeetingInput{ExternalID: "x", HasExternalID: true, Settings: meetd.SettingsPatch{
+			want: meetd.MeetingInput{ExternalID: "x", HasExternalID: true, PasscodeRequired: true, Settings: meetd.SettingsPatch{
 				LobbyBypassScope: ptr("everyone"), DialInBypass: ptr(true), AllowedPresenters: ptr("organizer"), AllowMeetingChat: ptr("limited"),
 			}},
+		},
+		{
+			name: "chat and encryption settings",
+			body: `{"allowParticipantsToChangeName":true,"isEndToEndEncryptionEnabled":false,"shareMeetingChatHistoryDefault":"all",
+				"chatRestrictions":{"allowTextOnly":true},"joinMeetingIdSettings":{"isPasscodeRequired":false}}`,
+			want: meetd.MeetingInput{Settings: meetd.SettingsPatch{
+				AllowParticipantsToChangeName: ptr(true), IsEndToEndEncryptionEnabled: ptr(false), ShareMeetingChatHistoryDefault: ptr("all"),
+				ChatRestrictions: ptr(&meetd.ChatRestrictions{AllowTextOnly: true}),
+			}},
+		},
+		{
+			name: "null chatRestrictions clears",
+			body: `{"chatRestrictions":null}`,
+			want: meetd.MeetingInput{Settings: meetd.SettingsPatch{ChatRestrictions: ptr[*meetd.ChatRestrictions](nil)}},
 		},
 		{
 			name: "null is absent, but a null externalId is present",
@@ -188,6 +202,11 @@ var decodeErrorCases = []struct {
 	{"anonymize null item", `{"anonymizeIdentityForRoles":[null]}`, "Property 'anonymizeIdentityForRoles[0]' in payload has a value that does not match schema."},
 	{"watermark bool", `{"watermarkProtection":true}`, "Property 'watermarkProtection' in payload has a value that does not match schema."},
 	{"watermark video string", `{"watermarkProtection":{"isEnabledForVideo":"on"}}`, "Property 'watermarkProtection.isEnabledForVideo' in payload has a value that does not match schema."},
+	{"chat restrictions bool", `{"chatRestrictions":true}`, "Property 'chatRestrictions' in payload has a value that does not match schema."},
+	{"text only string", `{"chatRestrictions":{"allowTextOnly":"yes"}}`, "Property 'chatRestrictions.allowTextOnly' in payload has a value that does not match schema."},
+	{"chat history unknownFutureValue", `{"shareMeetingChatHistoryDefault":"unknownFutureValue"}`,
+		"Property 'shareMeetingChatHistoryDefault' in payload has the value 'unknownFutureValue': a request does not accept that value."},
+	{"end-to-end encryption number", `{"isEndToEndEncryptionEnabled":1}`, "Property 'isEndToEndEncryptionEnabled' in payload has a value that does not match schema."},
 }
 
 // TestDecodeMeetingInputErrors checks the status, code and message a client
@@ -197,6 +216,8 @@ func TestDecodeMeetingInputErrors(t *testing.T) {
 		{"externalId number", `{"externalId":5}`, "Property 'externalId' in payload has a value that does not match schema."},
 		{"chatInfo string", `{"chatInfo":"19:x@thread.v2"}`, "Property 'chatInfo' in payload has a value that does not match schema."},
 		{"chatInfo threadId number", `{"chatInfo":{"threadId":1}}`, "Property 'chatInfo.threadId' in payload has a value that does not match schema."},
+		// A PATCH drops joinMeetingIdSettings (fixed after create); a create reads it.
+		{"passcode required string", `{"joinMeetingIdSettings":{"isPasscodeRequired":"yes"}}`, "Property 'joinMeetingIdSettings.isPasscodeRequired' in payload has a value that does not match schema."},
 		{"subject invalid UTF-8", "{\"subject\":\"a\xffb\"}", "Property 'subject' in payload is not valid UTF-8 text: it has an invalid byte or an unpaired surrogate escape."},
 		{"externalId lone surrogate", `{"externalId":"\ud800"}`, "Property 'externalId' in payload is not valid UTF-8 text: it has an invalid byte or an unpaired surrogate escape."},
 		{"upn invalid UTF-8", "{\"participants\":{\"attendees\":[{\"upn\":\"\xc3\"}]}}", "Property 'participants.attendees[0].upn' in payload is not valid UTF-8 text: it has an invalid byte or an unpaired surrogate escape."},

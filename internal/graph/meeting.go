@@ -221,20 +221,20 @@ func (r *Renderer) meeting(e *encoder, m *meetd.Meeting) {
 	e.str(pAllowedPresenters, st.AllowedPresenters)
 	e.str(pAllowedLobbyAdmitters, st.AllowedLobbyAdmitters)
 	e.str(pAllowMeetingChat, st.AllowMeetingChat)
-	e.raw(pShareMeetingChatHistoryDefault, "null")
+	e.str(pShareMeetingChatHistoryDefault, st.ShareMeetingChatHistoryDefault)
 	e.boolean(pAllowTeamworkReactions, st.AllowTeamworkReactions)
 	e.boolean(pAllowAttendeeToEnableCamera, st.AllowAttendeeToEnableCamera)
 	e.boolean(pAllowAttendeeToEnableMic, st.AllowAttendeeToEnableMic)
 	e.boolean(pAllowBreakoutRooms, st.AllowBreakoutRooms)
 	e.boolean(pAllowCopyingAndSharingMeetingContent, st.AllowCopyingAndSharingMeetingContent)
 	e.str(pAllowLiveShare, st.AllowLiveShare)
-	e.raw(pAllowParticipantsToChangeName, "false")
+	e.boolean(pAllowParticipantsToChangeName, st.AllowParticipantsToChangeName)
 	e.boolean(pAllowPowerPointSharing, st.AllowPowerPointSharing)
 	e.boolean(pAllowRecording, st.AllowRecording)
 	e.boolean(pAllowTranscription, st.AllowTranscription)
 	e.boolean(pAllowWhiteboard, st.AllowWhiteboard)
 	e.boolean(pRecordAutomatically, st.RecordAutomatically)
-	e.raw(pIsEndToEndEncryptionEnabled, "false")
+	e.boolean(pIsEndToEndEncryptionEnabled, st.IsEndToEndEncryptionEnabled)
 	if e.key(pAnonymizeIdentityForRoles) {
 		e.b = append(e.b, '[')
 		for i, role := range st.AnonymizeIdentityForRoles {
@@ -250,7 +250,15 @@ func (r *Renderer) meeting(e *encoder, m *meetd.Meeting) {
 	e.str(pExternalID, m.ExternalID)
 	e.raw(pMeetingTemplateID, "null")
 	e.raw(pBroadcastSettings, "null")
-	e.raw(pChatRestrictions, "null")
+	if e.key(pChatRestrictions) {
+		if r := st.ChatRestrictions; r == nil {
+			e.b = append(e.b, "null"...)
+		} else {
+			e.b = append(e.b, `{"allowTextOnly":`...)
+			e.b = appendBool(e.b, r.AllowTextOnly)
+			e.b = append(e.b, '}')
+		}
+	}
 	if e.key(pWatermarkProtection) {
 		if w := st.Watermark; w == nil {
 			e.b = append(e.b, "null"...)

@@ -4,7 +4,8 @@ import "github.com/meetd/meetd"
 
 // decodeSettings decodes the updatable meeting options into sp. Enum values
 // pass through as strings (the domain checks them), except unknownFutureValue.
-// Null means absent, but a null watermarkProtection clears it.
+// Null means absent, but a null watermarkProtection or chatRestrictions
+// clears it.
 func decodeSettings(w *wireMeeting, sp *meetd.SettingsPatch) error {
 	var err error
 	for _, e := range [...]struct {
@@ -15,6 +16,7 @@ func decodeSettings(w *wireMeeting, sp *meetd.SettingsPatch) error {
 		{fAllowedLobbyAdmitters, &sp.AllowedLobbyAdmitters},
 		{fAllowMeetingChat, &sp.AllowMeetingChat},
 		{fAllowLiveShare, &sp.AllowLiveShare},
+		{fShareMeetingChatHistoryDefault, &sp.ShareMeetingChatHistoryDefault},
 	} {
 		if *e.dst, err = decodeEnum(w[e.field], top(e.field)); err != nil {
 			return err
@@ -35,6 +37,8 @@ func decodeSettings(w *wireMeeting, sp *meetd.SettingsPatch) error {
 		{fAllowTranscription, &sp.AllowTranscription},
 		{fAllowWhiteboard, &sp.AllowWhiteboard},
 		{fRecordAutomatically, &sp.RecordAutomatically},
+		{fAllowParticipantsToChangeName, &sp.AllowParticipantsToChangeName},
+		{fIsEndToEndEncryptionEnabled, &sp.IsEndToEndEncryptionEnabled},
 	} {
 		if *b.dst, err = decodeBool(w[b.field], top(b.field)); err != nil {
 			return err
@@ -93,11 +97,27 @@ func decodeSettings(w *wireMeeting, sp *meetd.SettingsPatch) error {
 		}
 		sp.Watermark = &wm
 	}
+	if raw := w[fChatRestrictions]; raw != nil {
+		var cr *meetd.ChatRestrictions // null clears
+		if !isNull(raw) {
+			var c [1][]byte
+			if err := decodeObject(raw, top(fChatRestrictions), chatRestrictionsNames, c[:]); err != nil {
+				return err
+			}
+			b, err := decodeBool(c[0], at("chatRestrictions.allowTextOnly"))
+			if err != nil {
+				return err
+			}
+			cr = &meetd.ChatRestrictions{AllowTextOnly: b != nil && *b}
+		}
+		sp.ChatRestrictions = &cr
+	}
 	return nil
 }
 
 var (
-	lobbyNames     = []string{"scope", "isDialInBypassEnabled"}
-	watermarkNames = []string{"isEnabledForContentSharing", "isEnabledForVideo"}
-	watermarkPaths = []string{"watermarkProtection.isEnabledForContentSharing", "watermarkProtection.isEnabledForVideo"}
+	lobbyNames            = []string{"scope", "isDialInBypassEnabled"}
+	watermarkNames        = []string{"isEnabledForContentSharing", "isEnabledForVideo"}
+	chatRestrictionsNames = []string{"allowTextOnly"}
+	watermarkPaths        = []string{"watermarkProtection.isEnabledForContentSharing", "watermarkProtection.isEnabledForVideo"}
 )

@@ -123,7 +123,8 @@ func dataValidUTF8(m *meetd.Meeting) bool {
 	st := &m.Settings
 	for _, s := range [...]string{m.Subject, m.Passcode, m.ConferenceID,
 		m.ChatInfo.ThreadID, m.ChatInfo.MessageID, m.ChatInfo.ReplyChainMessageID,
-		st.AllowedPresenters, st.AllowedLobbyAdmitters, st.LobbyBypassScope, st.AllowMeetingChat, st.AllowLiveShare} {
+		st.AllowedPresenters, st.AllowedLobbyAdmitters, st.LobbyBypassScope, st.AllowMeetingChat, st.AllowLiveShare,
+		st.ShareMeetingChatHistoryDefault} {
 		if !utf8.ValidString(s) {
 			return false
 		}

@@ -20,10 +20,14 @@
 //	allowAttendeeToEnableMic, allowBreakoutRooms,
 //	allowCopyingAndSharingMeetingContent, allowPowerPointSharing,
 //	allowRecording, allowTranscription, allowWhiteboard,
-//	recordAutomatically, anonymizeIdentityForRoles [...],
-//	watermark {forContentSharing, forVideo}}
+//	recordAutomatically, allowParticipantsToChangeName,
+//	isEndToEndEncryptionEnabled, shareMeetingChatHistoryDefault,
+//	anonymizeIdentityForRoles [...], watermark {forContentSharing,
+//	forVideo}, chatRestrictions {allowTextOnly}}
 //
-// Empty strings and false are left out, except in watermark; the four times
+// Empty strings and false are left out, except in watermark and
+// chatRestrictions, which is left out when nil (rows written before it
+// existed have none); the four times
 // are always written (RFC 3339 in UTC with nanoseconds); attendees,
 // anonymizeIdentityForRoles and watermark are written as null when nil, so
 // that nil and empty read back as they were. Rows the PostgreSQL store wrote

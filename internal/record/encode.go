@@ -115,6 +115,9 @@ func (e *jsonWriter) settings(s *meetd.Settings) {
 	e.boolean("allowTranscription", s.AllowTranscription)
 	e.boolean("allowWhiteboard", s.AllowWhiteboard)
 	e.boolean("recordAutomatically", s.RecordAutomatically)
+	e.boolean("allowParticipantsToChangeName", s.AllowParticipantsToChangeName)
+	e.boolean("isEndToEndEncryptionEnabled", s.IsEndToEndEncryptionEnabled)
+	e.str("shareMeetingChatHistoryDefault", s.ShareMeetingChatHistoryDefault)
 	e.key("anonymizeIdentityForRoles")
 	writeArray(e, s.AnonymizeIdentityForRoles, func(r meetd.Role) { e.quote(string(r)) })
 	e.key("watermark")
@@ -125,6 +128,12 @@ func (e *jsonWriter) settings(s *meetd.Settings) {
 		e.b = strconv.AppendBool(e.b, w.ForContentSharing)
 		e.b = append(e.b, `,"forVideo":`...)
 		e.b = strconv.AppendBool(e.b, w.ForVideo)
+		e.b = append(e.b, '}')
+	}
+	if r := s.ChatRestrictions; r != nil { // absent is nil: rows from before it decode so
+		e.key("chatRestrictions")
+		e.b = append(e.b, `{"allowTextOnly":`...)
+		e.b = strconv.AppendBool(e.b, r.AllowTextOnly)
 		e.b = append(e.b, '}')
 	}
 	e.b = append(e.b, '}')

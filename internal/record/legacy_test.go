@@ -67,6 +67,17 @@ type settingsData struct {
 
 	AnonymizeIdentityForRoles []string       `json:"anonymizeIdentityForRoles"`
 	Watermark                 *watermarkData `json:"watermark"`
+
+	// Added after this shape was the stores': the reference reads them as
+	// encoding/json would, so that the differential tests cover them.
+	AllowParticipantsToChangeName  bool                  `json:"allowParticipantsToChangeName,omitempty"`
+	IsEndToEndEncryptionEnabled    bool                  `json:"isEndToEndEncryptionEnabled,omitempty"`
+	ShareMeetingChatHistoryDefault string                `json:"shareMeetingChatHistoryDefault,omitempty"`
+	ChatRestrictions               *chatRestrictionsData `json:"chatRestrictions,omitempty"`
+}
+
+type chatRestrictionsData struct {
+	AllowTextOnly bool `json:"allowTextOnly"`
 }
 
 type watermarkData struct {
@@ -124,6 +135,12 @@ func (d settingsData) settings() meetd.Settings {
 		AllowTranscription:                   d.AllowTranscription,
 		AllowWhiteboard:                      d.AllowWhiteboard,
 		RecordAutomatically:                  d.RecordAutomatically,
+		AllowParticipantsToChangeName:        d.AllowParticipantsToChangeName,
+		IsEndToEndEncryptionEnabled:          d.IsEndToEndEncryptionEnabled,
+		ShareMeetingChatHistoryDefault:       d.ShareMeetingChatHistoryDefault,
+	}
+	if r := d.ChatRestrictions; r != nil {
+		s.ChatRestrictions = &meetd.ChatRestrictions{AllowTextOnly: r.AllowTextOnly}
 	}
 	if d.AnonymizeIdentityForRoles != nil {
 		s.AnonymizeIdentityForRoles = make([]meetd.Role, len(d.AnonymizeIdentityForRoles))

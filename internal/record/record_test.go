@@ -130,9 +130,9 @@ var roundTrips = []struct {
 	{"nil attendees, roles and watermark", func(m *meetd.Meeting) {
 		m.Attendees, m.Settings.AnonymizeIdentityForRoles, m.Settings.Watermark = nil, nil, nil
 	}, nil},
-	{"empty attendees and roles, watermark all false", func(m *meetd.Meeting) {
+	{"empty attendees and roles, watermark and chat restrictions all false", func(m *meetd.Meeting) {
 		m.Attendees, m.Settings.AnonymizeIdentityForRoles = []meetd.Participant{}, []meetd.Role{}
-		m.Settings.Watermark = &meetd.Watermark{}
+		m.Settings.Watermark, m.Settings.ChatRestrictions = &meetd.Watermark{}, &meetd.ChatRestrictions{}
 	}, nil},
 	{"one attendee", func(m *meetd.Meeting) { m.Attendees = m.Attendees[:1] }, nil},
 	{"eleven attendees", func(m *meetd.Meeting) {
@@ -144,6 +144,11 @@ var roundTrips = []struct {
 		m.Settings.AnonymizeIdentityForRoles = append(meetd.RoleValues, meetd.RoleValues...)
 	}, nil},
 	{"default settings", func(m *meetd.Meeting) { m.Settings = meetd.DefaultSettings() }, nil},
+	{"settings added after full.json", func(m *meetd.Meeting) {
+		st := &m.Settings
+		st.AllowParticipantsToChangeName, st.IsEndToEndEncryptionEnabled, st.ShareMeetingChatHistoryDefault = true, true, "none"
+		st.ChatRestrictions = &meetd.ChatRestrictions{AllowTextOnly: true}
+	}, nil},
 	{"empty participants among others", func(m *meetd.Meeting) {
 		m.Organizer = meetd.Participant{}
 		m.Attendees = []meetd.Participant{{}, m.Attendees[0], {}}
@@ -242,6 +247,7 @@ func TestDecodeReadsThePostgresStoresOldText(t *testing.T) {
 			if tc.want != nil {
 				tc.want(want)
 			}
+			withoutLaterSettings(want)
 			wantMeeting(t, "Decode of the PostgreSQL store's old text", dataOf(decoded(t, b)), want)
 		})
 	}
@@ -306,4 +312,12 @@ func TestDecodeKeepsNoReferenceToItsInput(t *testing.T) {
 		}
 		wantMeeting(t, "the meeting after its input was overwritten", dataOf(m), dataOf(fullMeeting()))
 	}
+}
+
+// withoutLaterSettings clears the settings added after the PostgreSQL
+// store's old shapes: its rows read without them.
+func withoutLaterSettings(m *meetd.Meeting) {
+	st := &m.Settings
+	st.AllowParticipantsToChangeName, st.IsEndToEndEncryptionEnabled = false, false
+	st.ShareMeetingChatHistoryDefault, st.ChatRestrictions = "", nil
 }

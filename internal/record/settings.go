@@ -22,6 +22,10 @@ const (
 	sRecordAutomatically
 	sAnonymizeIdentityForRoles
 	sWatermark
+	sAllowParticipantsToChangeName
+	sIsEndToEndEncryptionEnabled
+	sShareMeetingChatHistoryDefault
+	sChatRestrictions
 )
 
 var settingsNames = []string{
@@ -44,6 +48,10 @@ var settingsNames = []string{
 	sRecordAutomatically:                  "recordAutomatically",
 	sAnonymizeIdentityForRoles:            "anonymizeIdentityForRoles",
 	sWatermark:                            "watermark",
+	sAllowParticipantsToChangeName:        "allowParticipantsToChangeName",
+	sIsEndToEndEncryptionEnabled:          "isEndToEndEncryptionEnabled",
+	sShareMeetingChatHistoryDefault:       "shareMeetingChatHistoryDefault",
+	sChatRestrictions:                     "chatRestrictions",
 }
 
 func settingsField(k []byte) int {
@@ -86,6 +94,14 @@ func settingsField(k []byte) int {
 		return sAnonymizeIdentityForRoles
 	case "watermark":
 		return sWatermark
+	case "allowParticipantsToChangeName":
+		return sAllowParticipantsToChangeName
+	case "isEndToEndEncryptionEnabled":
+		return sIsEndToEndEncryptionEnabled
+	case "shareMeetingChatHistoryDefault":
+		return sShareMeetingChatHistoryDefault
+	case "chatRestrictions":
+		return sChatRestrictions
 	}
 	return foldField(k, settingsNames)
 }
@@ -132,6 +148,14 @@ func (d *decoder) settings(s *meetd.Settings, depth int) error {
 			return d.roles(&s.AnonymizeIdentityForRoles)
 		case sWatermark:
 			return d.watermark(&s.Watermark, depth+1)
+		case sAllowParticipantsToChangeName:
+			return d.boolean(&s.AllowParticipantsToChangeName)
+		case sIsEndToEndEncryptionEnabled:
+			return d.boolean(&s.IsEndToEndEncryptionEnabled)
+		case sShareMeetingChatHistoryDefault:
+			return d.str(&s.ShareMeetingChatHistoryDefault)
+		case sChatRestrictions:
+			return d.chatRestrictions(&s.ChatRestrictions, depth+1)
 		default:
 			return d.skip(depth + 1)
 		}
@@ -166,3 +190,30 @@ func (d *decoder) watermark(w **meetd.Watermark, depth int) error {
 		}
 	})
 }
+
+// chatRestrictions reads an object held by depth containers into *r, as
+// watermark does.
+func (d *decoder) chatRestrictions(r **meetd.ChatRestrictions, depth int) error {
+	if null, err := d.null(); null || err != nil {
+		*r = nil
+		return err
+	}
+	empty, err := d.open('{')
+	if err != nil {
+		return err
+	}
+	if *r == nil {
+		*r = new(meetd.ChatRestrictions)
+	}
+	if empty {
+		return nil
+	}
+	return d.members(func(k []byte) error {
+		if string(k) == "allowTextOnly" || foldField(k, chatRestrictionsNames) == 0 {
+			return d.boolean(&(*r).AllowTextOnly)
+		}
+		return d.skip(depth + 1)
+	})
+}
+
+var chatRestrictionsNames = []string{"allowTextOnly"}

@@ -29,6 +29,46 @@ func TestCreate(t *testing.T) {
 	e.do("POST", "/v1.0/me/onlineMeetings", tok, `{"subject":"no end","startDateTime":"2030-01-01T10:00:00Z"}`).wantError(t, http.StatusBadRequest, "BadRequest", "")
 }
 
+// A plain create takes every writable setting Graph lists, the passcode
+// requirement included, and stores it; a PATCH changes the settings but not
+// the passcode requirement. Before, five of them were dropped in silence.
+func TestCreateTakesEverySetting(t *testing.T) {
+	e := newEnv(t)
+	tok := e.user(tenantA, alice)
+	r := e.do("POST", "/v1.0/me/onlineMeetings", tok, `{"startDateTime":"2030-01-01T10:00:00Z","endDateTime":"2030-01-01T11:00:00Z",
+		"joinMeetingIdSettings":{"isPasscodeRequired":true},"allowParticipantsToChangeName":true,"isEndToEndEncryptionEnabled":true,
+		"chatRestrictions":{"allowTextOnly":true},"shareMeetingChatHistoryDefault":"all"}`).want(t, http.StatusCreated)
+	path := "/v1.0/me/onlineMeetings/" + r.str("id")
+	want := map[string]any{
+		"joinMeetingIdSettings.isPasscodeRequired": true, "allowParticipantsToChangeName": true, "isEndToEndEncryptionEnabled": true,
+		"chatRestrictions.allowTextOnly": true, "shareMeetingChatHistoryDefault": "all",
+	}
+	for _, got := range []*response{r, e.do("GET", path, tok, "").want(t, http.StatusOK)} {
+		for k, v := range want {
+			if got.get(k) != v {
+				t.Errorf("%s: got %v, want %v", k, got.get(k), v)
+			}
+		}
+		if p := got.str("joinMeetingIdSettings.passcode"); p == "" {
+			t.Errorf("passcode: got none, want one, as the meeting requires it")
+		}
+	}
+	e.do("PATCH", path, tok, `{"shareMeetingChatHistoryDefault":"some"}`).wantError(t, http.StatusBadRequest, "BadRequest", "'some' is not a valid value for shareMeetingChatHistoryDefault.")
+	p := e.do("PATCH", path, tok, `{"shareMeetingChatHistoryDefault":"none","chatRestrictions":null,"isEndToEndEncryptionEnabled":false,
+		"joinMeetingIdSettings":{"isPasscodeRequired":false}}`).want(t, http.StatusOK)
+	for k, v := range map[string]any{"shareMeetingChatHistoryDefault": "none", "chatRestrictions": nil, "isEndToEndEncryptionEnabled": false,
+		"allowParticipantsToChangeName": true, "joinMeetingIdSettings.isPasscodeRequired": true} {
+		if p.get(k) != v {
+			t.Errorf("after PATCH, %s: got %v, want %v", k, p.get(k), v)
+		}
+	}
+	// createOrGet ignores the passcode requirement, as Graph does ("ByDesign").
+	c := e.createOrGet("/me", tok, `{"externalId":"pc","joinMeetingIdSettings":{"isPasscodeRequired":true}}`).want(t, http.StatusCreated)
+	if c.get("joinMeetingIdSettings.isPasscodeRequired") != false || c.get("joinMeetingIdSettings.passcode") != nil {
+		t.Errorf("createOrGet: joinMeetingIdSettings %v, want isPasscodeRequired false and no passcode", c.get("joinMeetingIdSettings"))
+	}
+}
+
 // Checklist 34, 39, 40: get by id for the organizer and an attendee; garbage
 // ids; another organizer's id; another tenant.
 func TestGetByID(t *testing.T) {
@@ -133,7 +173,8 @@ func TestUpdate(t *testing.T) {
 		"subject": "After", "startDateTime": "2030-01-02T12:00:00Z", "endDateTime": "2030-01-02T13:30:00Z",
 		"allowedPresenters": "roleIsPresenter", "lobbyBypassSettings.scope": "everyone", "lobbyBypassSettings.isDialInBypassEnabled": true,
 		"joinMeetingIdSettings.joinMeetingId": joinID, "recordAutomatically": true, "id": m.str("id"),
-		"participants.organizer.identity.user.id": alice,
+		"joinMeetingIdSettings.isPasscodeRequired": false, // fixed after create
+		"participants.organizer.identity.user.id":  alice,
 	} {
 		if got := r.get(k); got != want {
 			t.Errorf("%s: got %v, want %v", k, got, want)

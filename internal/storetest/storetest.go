@@ -201,6 +201,10 @@ func NewMeeting(tb testing.TB, tenantID, organizerID, externalID string) *meetd.
 			RecordAutomatically:                  true,
 			AnonymizeIdentityForRoles:            []meetd.Role{meetd.RoleAttendee, meetd.RolePresenter},
 			Watermark:                            &meetd.Watermark{ForContentSharing: true, ForVideo: true},
+			AllowParticipantsToChangeName:        true,
+			IsEndToEndEncryptionEnabled:          true,
+			ShareMeetingChatHistoryDefault:       "none",
+			ChatRestrictions:                     &meetd.ChatRestrictions{AllowTextOnly: true},
 		},
 	}
 }
