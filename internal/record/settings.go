@@ -162,58 +162,50 @@ func (d *decoder) settings(s *meetd.Settings, depth int) error {
 	})
 }
 
-// watermark reads an object held by depth containers into *w: null sets
-// nil, and an object is read into the Watermark already there, if any.
+// watermark reads an object held by depth containers into *w.
 func (d *decoder) watermark(w **meetd.Watermark, depth int) error {
-	if null, err := d.null(); null || err != nil {
-		*w = nil
-		return err
-	}
-	empty, err := d.open('{')
-	if err != nil {
-		return err
-	}
-	if *w == nil {
-		*w = new(meetd.Watermark)
-	}
-	if empty {
-		return nil
-	}
-	return d.members(func(k []byte) error {
+	return nullableObject(d, w, func(w *meetd.Watermark, k []byte) error {
 		switch watermarkField(k) {
 		case wForContentSharing:
-			return d.boolean(&(*w).ForContentSharing)
+			return d.boolean(&w.ForContentSharing)
 		case wForVideo:
-			return d.boolean(&(*w).ForVideo)
+			return d.boolean(&w.ForVideo)
 		default:
 			return d.skip(depth + 1)
 		}
 	})
 }
 
-// chatRestrictions reads an object held by depth containers into *r, as
-// watermark does.
+// chatRestrictions reads an object held by depth containers into *r.
 func (d *decoder) chatRestrictions(r **meetd.ChatRestrictions, depth int) error {
+	return nullableObject(d, r, func(r *meetd.ChatRestrictions, k []byte) error {
+		if string(k) == "allowTextOnly" || foldField(k, chatRestrictionsNames) == 0 {
+			return d.boolean(&r.AllowTextOnly)
+		}
+		return d.skip(depth + 1)
+	})
+}
+
+// nullableObject reads a nullable object into *p, as encoding/json reads a
+// pointer to a struct: null sets nil, and an object is read, member by
+// member, into the value already there, if any.
+func nullableObject[T any](d *decoder, p **T, member func(v *T, k []byte) error) error {
 	if null, err := d.null(); null || err != nil {
-		*r = nil
+		*p = nil
 		return err
 	}
 	empty, err := d.open('{')
 	if err != nil {
 		return err
 	}
-	if *r == nil {
-		*r = new(meetd.ChatRestrictions)
+	if *p == nil {
+		*p = new(T)
 	}
 	if empty {
 		return nil
 	}
-	return d.members(func(k []byte) error {
-		if string(k) == "allowTextOnly" || foldField(k, chatRestrictionsNames) == 0 {
-			return d.boolean(&(*r).AllowTextOnly)
-		}
-		return d.skip(depth + 1)
-	})
+	v := *p
+	return d.members(func(k []byte) error { return member(v, k) })
 }
 
 var chatRestrictionsNames = []string{"allowTextOnly"}

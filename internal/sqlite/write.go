@@ -65,6 +65,20 @@ func checkID(m *meetd.Meeting) error {
 	return nil
 }
 
+// storable returns the store's own copy of a new meeting and its encoded
+// data, or why it cannot be stored.
+func storable(m *meetd.Meeting) (*meetd.Meeting, string, error) {
+	if err := checkID(m); err != nil {
+		return nil, "", err
+	}
+	m = m.Clone()
+	data, err := encodeData(m)
+	if err != nil {
+		return nil, "", mapErr(err, "create meeting")
+	}
+	return m, data, nil
+}
+
 func conflict() error {
 	return meetd.Errorf(meetd.ECONFLICT, "The meeting's ids are taken by another meeting.")
 }
@@ -93,13 +107,9 @@ func (s *Store) CreateOrGetMeeting(ctx context.Context, m *meetd.Meeting) (*meet
 	if m.ExternalID == "" {
 		return nil, false, meetd.Errorf(meetd.EINVALID, "CreateOrGetMeeting needs an external id.")
 	}
-	if err := checkID(m); err != nil {
-		return nil, false, err
-	}
-	m = m.Clone()
-	data, err := encodeData(m)
+	m, data, err := storable(m)
 	if err != nil {
-		return nil, false, mapErr(err, "create meeting")
+		return nil, false, err
 	}
 	var got *meetd.Meeting
 	var created bool
@@ -138,13 +148,9 @@ func (s *Store) CreateOrGetMeeting(ctx context.Context, m *meetd.Meeting) (*meet
 // since q.Since. The writer runs one op at a time, so the count it makes in
 // the op's transaction, which sees the batch's earlier inserts, is exact.
 func (s *Store) CreateMeetingWithin(ctx context.Context, m *meetd.Meeting, q meetd.Quota) (*meetd.Meeting, bool, error) {
-	if err := checkID(m); err != nil {
-		return nil, false, err
-	}
-	m = m.Clone()
-	data, err := encodeData(m)
+	m, data, err := storable(m)
 	if err != nil {
-		return nil, false, mapErr(err, "create meeting")
+		return nil, false, err
 	}
 	since := microsCeil(q.Since)
 	var got *meetd.Meeting
@@ -192,13 +198,9 @@ func (s *Store) CreateMeetingWithin(ctx context.Context, m *meetd.Meeting, q mee
 
 // CreateMeeting stores a meeting that has no external id.
 func (s *Store) CreateMeeting(ctx context.Context, m *meetd.Meeting) error {
-	if err := checkID(m); err != nil {
-		return err
-	}
-	m = m.Clone()
-	data, err := encodeData(m)
+	m, data, err := storable(m)
 	if err != nil {
-		return mapErr(err, "create meeting")
+		return err
 	}
 	return s.w.do(ctx, func(tx *wtx) error {
 		ok, err := tx.insert(m, data)
