@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"slices"
@@ -565,6 +566,33 @@ func runMeetd(env []string, args ...string) (stdout, stderr string, err error) {
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err = cmd.Run()
 	return strings.TrimSpace(out.String()), errOut.String(), err
+}
+
+// Keyword DSNs as libpq takes them: spaces around =, and the rest in PG*
+// variables. They were refused as usage errors unless one key was written
+// exactly as host=, dbname=, user= or port=.
+func TestPostgresKeywordDSNs(t *testing.T) {
+	dsn := pgtest.NewDatabase(t)
+	startServes(t, t.TempDir(), 1, "--db", dsn) // migrates the database
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	host, port := u.Hostname(), u.Port()
+	db := strings.TrimPrefix(u.Path, "/")
+	user := u.User.Username()
+	for _, c := range []struct {
+		dsn string
+		env []string
+	}{
+		{dsn: fmt.Sprintf("host = %s port = %s dbname = %s user = %s sslmode = disable", host, port, db, user)},
+		{dsn: "sslmode=disable", env: []string{"PGHOST=" + host, "PGPORT=" + port, "PGDATABASE=" + db, "PGUSER=" + user}},
+	} {
+		out, stderr, err := runMeetd(c.env, "policy", "list", "--db", c.dsn)
+		if err != nil || !strings.HasPrefix(out, "TENANT") {
+			t.Errorf("policy list --db %q: got %q, %v\n%s", c.dsn, out, err, stderr)
+		}
+	}
 }
 
 // The CLI works on the database while a server runs on it, with --db or

@@ -104,16 +104,12 @@ func (sf storeFlags) open(ctx context.Context, server bool) (*openedStore, error
 // to tell "--data given" from its default.
 func flagSet(p *string) bool { return p != nil && *p != "./meetd-data" }
 
-// isKeywordDSN reports whether s is a libpq keyword/value connection string
-// such as "host=db dbname=meetd".
+// isKeywordDSN reports whether s is meant as a libpq keyword/value
+// connection string ("host=db dbname=meetd", "sslmode=disable" with the rest
+// in PG* variables, "dbname = meetd"): anything with an = that is not an
+// SQLite path. pgx's parser then says whether it is a valid one.
 func isKeywordDSN(s string) bool {
-	for _, f := range strings.Fields(s) {
-		k, _, ok := strings.Cut(f, "=")
-		if ok && (k == "host" || k == "dbname" || k == "user" || k == "port") {
-			return true
-		}
-	}
-	return false
+	return !strings.HasPrefix(s, "sqlite:") && strings.Contains(s, "=")
 }
 
 // lockDatabase takes serve's exclusive lock on an SQLite database, in a file

@@ -23,7 +23,8 @@ const (
 
 // translate turns a driver error into a domain error at the edge: a unique
 // violation is ECONFLICT, anything that says the database cannot be reached
-// now is EUNAVAILABLE with RetryAfter, and the rest is EINTERNAL. Domain
+// now (a failed connection included, whatever the server's reason) is
+// EUNAVAILABLE with RetryAfter, and the rest is EINTERNAL. Domain
 // errors pass through.
 func (s *Store) translate(op string, err error) error {
 	if err == nil {
@@ -35,6 +36,14 @@ func (s *Store) translate(op string, err error) error {
 	}
 	cause := wrapOp(op, err)
 	unavailable := &meetd.Error{Code: meetd.EUNAVAILABLE, Message: msgUnavailable, Err: cause, RetryAfter: RetryAfter}
+	// A connection that could not be made, whatever the server said (a
+	// rotated password 28P01, a pg_hba entry missing 28000, no such database
+	// 3D000), is the database being unreachable for now, not a bug in meetd:
+	// checked before the server's SQLSTATE, which would read as internal.
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) {
+		return unavailable
+	}
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
 		switch {

@@ -17,11 +17,14 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/url"
 	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/meetd/meetd"
 )
@@ -78,8 +81,7 @@ var _ meetd.Store = (*Store)(nil)
 func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
-		// pgx's message names the bad part and hides any password.
-		return nil, &meetd.Error{Code: meetd.EINVALID, Message: "The PostgreSQL DSN is not valid.", Err: err}
+		return nil, &meetd.Error{Code: meetd.EINVALID, Message: "The PostgreSQL DSN is not valid.", Err: dsnReason(err)}
 	}
 	cacheBytes := opts.ReadCacheBytes
 	if cacheBytes == 0 {
@@ -147,3 +149,20 @@ func (s *Store) bound(ctx context.Context) (context.Context, context.CancelFunc)
 
 // wrapOp names the operation in a cause, for logs.
 func wrapOp(op string, err error) error { return fmt.Errorf("postgres: %s: %w", op, err) }
+
+// dsnReason returns why pgx could not parse a DSN, without the DSN: pgx's
+// own message quotes it with the password hidden only as well as pgx can
+// guess (an escaped space in a keyword DSN's password showed the rest of
+// it), and url.Parse's errors quote the URL whole.
+func dsnReason(err error) error {
+	var pe *pgconn.ParseConfigError
+	if !errors.As(err, &pe) || pe.Unwrap() == nil {
+		return errors.New("pgx could not parse it")
+	}
+	cause := pe.Unwrap()
+	var ue *url.Error
+	if errors.As(cause, &ue) {
+		return ue.Err
+	}
+	return cause
+}

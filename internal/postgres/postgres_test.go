@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -188,13 +189,37 @@ func createOrGet(s *postgres.Store, m *meetd.Meeting) error {
 	return err
 }
 
+// A DSN pgx cannot parse is refused without showing its password, however
+// it is spelled: pgx's own message showed the rest of an escaped one.
 func TestOpenBadDSN(t *testing.T) {
-	_, err := postgres.Open(t.Context(), "postgres://u:secret@127.0.0.1:notaport/x", postgres.Options{})
-	if got := meetd.ErrorCode(err); got != meetd.EINVALID {
-		t.Fatalf("got %q (%v), want %q", got, err, meetd.EINVALID)
+	for _, dsn := range []string{
+		"postgres://u:secret@127.0.0.1:notaport/x",
+		`host=db user=meetd password=Top\ secret sslmode=bogus`,
+		`host=127.0.0.1 port=abc password='top\' secret'`,
+		"postgres://u:secret@[::1/x",
+	} {
+		_, err := postgres.Open(t.Context(), dsn, postgres.Options{})
+		if got := meetd.ErrorCode(err); got != meetd.EINVALID {
+			t.Fatalf("%s: got %q (%v), want %q", dsn, got, err, meetd.EINVALID)
+		}
+		if strings.Contains(err.Error(), "secret") {
+			t.Fatalf("%s: error shows the password: %v", dsn, err)
+		}
 	}
-	if strings.Contains(err.Error(), "secret") {
-		t.Fatalf("error shows the password: %v", err)
+}
+
+// A connection the server refuses (here: no such database) is the database
+// being unavailable, a 503 to retry, not an internal error.
+func TestOpenRefusedConnection(t *testing.T) {
+	dsn := pgtest.NewDatabase(t)
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/no_such_database_here"
+	_, err = postgres.Open(t.Context(), u.String(), postgres.Options{})
+	if got := meetd.ErrorCode(err); got != meetd.EUNAVAILABLE {
+		t.Fatalf("got %q (%v), want %q", got, err, meetd.EUNAVAILABLE)
 	}
 }
 
