@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -214,6 +215,29 @@ func TestPolicyAppIDs(t *testing.T) {
 	}
 	if got := cli(t, "policy", "list", "--data", data); strings.Contains(got, "bad") {
 		t.Errorf("policy list: the refused policy was stored: %q", got)
+	}
+}
+
+// A client that announces a body and never sends it is cut off after
+// --read-timeout instead of holding its connection (and a buffer, and the
+// next shutdown) for ever; the shutdown then has nothing to wait for.
+func TestStalledBodyIsCutOff(t *testing.T) {
+	p := startServe(t, "--data", t.TempDir(), "--read-timeout", "1s", "--shutdown-timeout", "20s")
+	c, err := net.Dial("tcp", strings.TrimPrefix(p.url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	fmt.Fprintf(c, "POST /v1.0/me/onlineMeetings/createOrGet HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{") // under net/http's 256 KiB drain limit
+	c.SetReadDeadline(time.Now().Add(15 * time.Second))
+	if _, err := io.ReadAll(c); err != nil {
+		t.Fatalf("the stalled request's connection was not closed: %v", err)
+	}
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.cmd.Wait(); err != nil {
+		t.Errorf("exit after SIGTERM with the stalled client gone: %v\n%s", err, p.stderr)
 	}
 }
 

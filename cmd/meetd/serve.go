@@ -38,6 +38,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	maxBody := f.int("max-body-bytes", 1<<20, "largest request body accepted, after gzip decoding")
 	pprofAddr := f.string("pprof", "", "serve Go's pprof profiles on this separate address (e.g. 127.0.0.1:6060); off when empty")
 	drain := f.duration("shutdown-timeout", 30*time.Second, "how long SIGTERM waits for in-flight requests")
+	readTimeout := f.duration("read-timeout", 30*time.Second, "longest a client may take to send a whole request, headers (at most 10s) and body")
+	writeTimeout := f.duration("write-timeout", 60*time.Second, "longest from a request's headers to the end of its answer, for a client that reads slowly or not at all")
 	memLimit := f.string("memory-limit", "", "soft limit on the Go runtime's memory, e.g. 64MiB; 0 or off for none (default "+
 		strconv.Itoa(defaultMemoryLimit>>20)+"MiB, or GOMEMLIMIT when set)")
 	if pos, err := f.parse(args); err != nil {
@@ -46,6 +48,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, pos[0])
 	}
 
+	if *readTimeout <= 0 || *writeTimeout <= 0 {
+		return fmt.Errorf("%w: --read-timeout and --write-timeout must be positive", errUsage)
+	}
 	if *maxBody < 0 {
 		return fmt.Errorf("%w: --max-body-bytes must not be negative (0 is the default, 1 MiB)", errUsage)
 	}
@@ -104,9 +109,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Logger:       log,
 		MaxBodyBytes: int64(*maxBody),
 	})
+	// Every phase of a connection is bounded, so that clients that send
+	// slowly, or never read their answer, cannot hold goroutines and
+	// buffers for ever (or a shutdown for its whole --shutdown-timeout):
+	// a request's headers in 10 s, the whole request in --read-timeout,
+	// its answer within --write-timeout of its headers, idle 2 min.
 	srv := &http.Server{
 		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: min(10*time.Second, *readTimeout),
+		ReadTimeout:       *readTimeout,
+		WriteTimeout:      *writeTimeout,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),

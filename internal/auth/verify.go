@@ -142,6 +142,9 @@ func (v *Verifier) verify(token string, now time.Time) (c *meetd.Caller, validFr
 	if len(token) > maxTokenLen {
 		return fail(msgMalformed, errors.New("token too long"))
 	}
+	if !canonicalToken(token) {
+		return fail(msgMalformed, errors.New("a segment is not canonical base64url"))
+	}
 	// Only RS256 parses: "none", HMAC (which would take the public key as
 	// its secret) and everything else are refused before any key is used.
 	jws, err := jose.ParseSignedCompact(token, []jose.SignatureAlgorithm{jose.RS256})
@@ -266,3 +269,31 @@ func firstNonEmpty(s ...string) string {
 	}
 	return ""
 }
+
+// canonicalToken reports whether each dot-separated segment of token ends
+// as canonical unpadded base64url does: the bits of its last character
+// past the data are zero. go-jose decodes leniently, so without this one
+// token had 256 spellings that all verified, and each took an entry of the
+// verified-token cache, which is keyed by the token's text.
+func canonicalToken(token string) bool {
+	for seg := range strings.SplitSeq(token, ".") {
+		var mask int
+		switch len(seg) % 4 {
+		case 0:
+			continue
+		case 1:
+			return false
+		case 2:
+			mask = 0x0f // 12 bits carry 8
+		case 3:
+			mask = 0x03 // 18 bits carry 16
+		}
+		v := strings.IndexByte(base64URLAlphabet, seg[len(seg)-1])
+		if v < 0 || v&mask != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+const base64URLAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"

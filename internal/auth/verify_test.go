@@ -9,6 +9,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -137,6 +138,47 @@ func assertUnauthenticated(t testing.TB, got *meetd.Caller, err error, msg strin
 	if e.Code != meetd.EUNAUTHENTICATED || e.Message != msg {
 		t.Errorf("got %s %q, want %s %q", e.Code, e.Message, meetd.EUNAUTHENTICATED, msg)
 	}
+}
+
+// A token is one string: another spelling of its base64url, with the spare
+// bits of a segment's last character set, which go-jose would decode to the
+// same bytes, is refused, so that it cannot take a second cache entry.
+func TestVerifyRefusesNonCanonicalSpellings(t *testing.T) {
+	is := newTestIssuer(t, false)
+	v := is.Verifier(VerifierOptions{Now: func() time.Time { return testNow }})
+	valid := mint(t, is, TokenRequest{TenantID: tenantA, UserID: userA, Scopes: []string{meetd.ScopeReadWrite}, Now: testNow})
+	if _, err := v.Verify(valid); err != nil {
+		t.Fatalf("the token as minted: %v", err)
+	}
+	parts := splitToken(t, valid)
+	variants := 0
+	for i, seg := range parts {
+		if len(seg)%4 == 0 || len(seg)%4 == 1 {
+			continue // no spare bits
+		}
+		last := strings.IndexByte(base64URLAlphabet, seg[len(seg)-1])
+		other := parts // a copy: parts is an array
+		other[i] = seg[:len(seg)-1] + string(base64URLAlphabet[last|1])
+		variant := strings.Join(other[:], ".")
+		if dec, err := base64.RawURLEncoding.DecodeString(other[i]); err != nil || string(dec) != string(mustDecode(t, seg)) {
+			t.Fatalf("segment %d: the variant does not decode leniently to the same bytes (%v)", i, err)
+		}
+		got, err := v.Verify(variant)
+		assertUnauthenticated(t, got, err, msgMalformed)
+		variants++
+	}
+	if variants == 0 {
+		t.Fatal("the minted token has no segment with spare bits; the test needs one")
+	}
+}
+
+func mustDecode(t testing.TB, seg string) []byte {
+	t.Helper()
+	b, err := base64.RawURLEncoding.DecodeString(seg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 func TestVerifyTokenKind(t *testing.T) {

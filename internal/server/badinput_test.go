@@ -1,9 +1,13 @@
 package server_test
 
 import (
+	"bufio"
+	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Every bad createOrGet body gets a Graph error with the right status and
@@ -87,6 +91,35 @@ func TestTimesOutOfRange(t *testing.T) {
 		`{"startDateTime":"9999-12-31T22:00:00Z","endDateTime":"9999-12-31T23:59:59.9999999Z"}`).want(t, http.StatusOK)
 	if r.str("endDateTime") != "9999-12-31T23:59:59.9999999Z" {
 		t.Errorf("endDateTime: got %s", r.str("endDateTime"))
+	}
+}
+
+// A body larger than the buffer made up front (64 KiB) is read as it
+// arrives, whole; one shorter than its Content-Length is refused.
+func TestLargeBody(t *testing.T) {
+	e := newEnv(t)
+	tok := e.user(tenantA, alice)
+	body := `{"externalId":"large","padding":"` + strings.Repeat("x", 300<<10) + `","subject":"kept"}`
+	r := e.createOrGet("/me", tok, body).want(t, http.StatusCreated)
+	if r.str("subject") != "kept" {
+		t.Errorf("subject after 300 KB of padding: got %q", r.str("subject"))
+	}
+	// 100 KB announced, 70 KB sent, then the client's side closed.
+	c, err := net.Dial("tcp", strings.TrimPrefix(e.url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	fmt.Fprintf(c, "POST /v1.0/me/onlineMeetings/createOrGet HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"+
+		"Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n%s", tok, body[:70000])
+	c.(*net.TCPConn).CloseWrite()
+	c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	res, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.StatusCode != http.StatusBadRequest {
+		t.Errorf("a body cut short: got %d, want 400", res.StatusCode)
 	}
 }
 

@@ -64,7 +64,7 @@ func (s *Server) readBody(r *http.Request) (body []byte, release func(), err err
 	if bb == nil {
 		bb = newBodyBuf(&bodyPool)
 	}
-	if length >= 0 {
+	if length >= 0 && length <= maxEagerBody {
 		// The usual case, a Content-Length: read exactly that much.
 		bb.b = slices.Grow(bb.b[:0], int(length))[:length]
 		if _, err := io.ReadFull(src, bb.b); err != nil {
@@ -73,6 +73,19 @@ func (s *Server) readBody(r *http.Request) (body []byte, release func(), err err
 		}
 		closeRead(r)
 		return bb.b, bb.release, nil
+	}
+	if length > maxEagerBody {
+		// A large one is read as it arrives, not into a buffer of the size
+		// it claims: many clients claiming 1 MiB and sending nothing would
+		// otherwise hold that much each.
+		b, err := readAll(slices.Grow(bb.b[:0], maxEagerBody), src, length)
+		bb.b = b
+		if err != nil || int64(len(b)) != length {
+			bb.release()
+			return nil, noRelease, errUnreadable()
+		}
+		closeRead(r)
+		return b, bb.release, nil
 	}
 	b, err := readAll(bb.b[:0], src, s.cfg.MaxBodyBytes)
 	bb.b = b
@@ -88,6 +101,10 @@ func (s *Server) readBody(r *http.Request) (body []byte, release func(), err err
 	closeRead(r)
 	return b, bb.release, nil
 }
+
+// maxEagerBody is the largest Content-Length whose buffer is made before
+// the body arrives; createOrGet bodies are a few hundred bytes.
+const maxEagerBody = 64 << 10
 
 // closeRead closes a body read to its end. net/http would otherwise, before
 // it writes the answer's headers, try to drain the body it does not know is

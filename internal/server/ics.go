@@ -1,6 +1,7 @@
 package server
 
 import (
+	"io"
 	"mime"
 	"net/http"
 	"strconv"
@@ -59,7 +60,7 @@ func (s *Server) writeICS(w http.ResponseWriter, m *meetd.Meeting) {
 	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": icsFileName(m)}))
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
-	_, _ = w.Write([]byte(b.String()))
+	_, _ = io.WriteString(w, b.String()) // no second copy of a large calendar
 }
 
 // icsDescription is the event's notes: how to join, as the page says it.
