@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -38,19 +39,27 @@ func (s *Server) writeICS(w http.ResponseWriter, m *meetd.Meeting) {
 	line("LAST-MODIFIED", m.Modified.UTC().Format(stamp))
 	line("SEQUENCE", strconv.FormatInt(max(m.Version-1, 0), 10))
 	line("DTSTART", m.Start.UTC().Format(stamp))
-	line("DTEND", m.End.UTC().Format(stamp))
+	if start, end := m.Start.Truncate(time.Second), m.End.Truncate(time.Second); end.After(start) {
+		// RFC 5545 wants DTEND later than DTSTART; without it an event
+		// with a time ends when it starts (§3.6.1), as one with start ==
+		// end does.
+		line("DTEND", m.End.UTC().Format(stamp))
+	}
 	line("SUMMARY", icsText(subjectOf(m)))
 	line("DESCRIPTION", icsText(s.icsDescription(m, join)))
 	line("LOCATION", icsText(join))
 	line("URL", join)
 	line("STATUS", "CONFIRMED")
 	line("TRANSP", "OPAQUE")
+	// ATTENDEE lines need an ORGANIZER (RFC 5545 §3.8.4.3): a meeting made
+	// with an application token has no organizer's address, so then the
+	// invitees are in the description's page only.
 	if p := m.Organizer; p.UPN != "" {
 		foldLine(&b, "ORGANIZER"+icsCN(p)+":"+mailto(p.UPN))
-	}
-	for _, a := range m.Attendees {
-		if a.UPN != "" {
-			foldLine(&b, "ATTENDEE"+icsCN(a)+";ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION:"+mailto(a.UPN))
+		for _, a := range m.Attendees {
+			if a.UPN != "" {
+				foldLine(&b, "ATTENDEE"+icsCN(a)+";ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION:"+mailto(a.UPN))
+			}
 		}
 	}
 	line("END", "VEVENT")

@@ -146,7 +146,7 @@ func (s *Server) joinViewOf(m *meetd.Meeting) joinView {
 		Organizer:     participantName(m.Organizer),
 		StartUTC:      start.Format(time.RFC3339),
 		EndUTC:        end.Format(time.RFC3339),
-		Length:        humanDuration(end.Sub(start)),
+		Length:        humanDuration(start, end),
 		JoinURL:       join,
 		ICSURL:        icsPath(join),
 		ICSName:       icsFileName(m),

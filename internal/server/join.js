@@ -13,7 +13,10 @@
   });
   var zone = fmt.resolvedOptions().timeZone;
   if (zone && zone !== "UTC" && zone !== "Etc/UTC") {
-    $("when-local").textContent = fmt.formatRange ? fmt.formatRange(start, end) : fmt.format(start) + " – " + fmt.format(end);
+    // formatRange names one zone for both ends: across a change of
+    // daylight saving time that shows one end an hour off (or drops it).
+    var sameOffset = start.getTimezoneOffset() === end.getTimezoneOffset();
+    $("when-local").textContent = fmt.formatRange && sameOffset ? fmt.formatRange(start, end) : fmt.format(start) + " – " + fmt.format(end);
     $("when-local").hidden = false;
     $("when-utc").className = "when utc";
     $("zone").textContent = "Your time zone: " + zone + " · ";

@@ -106,6 +106,14 @@ func (f *joinFixture) localTime(t *testing.T) {
 			t.Errorf("%s: zone line: got %q, want %q", c.zone, got, c.zoneLine)
 		}
 	}
+	// Across the end of daylight saving time each end keeps its own zone
+	// name: formatRange gave one name for both, and so one instant.
+	dst := f.e.joinMeeting("Across the change", time.Date(2030, 11, 3, 5, 30, 0, 0, time.UTC), time.Date(2030, 11, 3, 6, 30, 0, 0, time.UTC))
+	ctx := f.b.tab(t, "America/New_York", "en_US")
+	open(t, ctx, dst.str("joinWebUrl"))
+	if got, want := text(t, ctx, "when-local"), "Sun, Nov 3, 2030, 1:30 AM EDT – Sun, Nov 3, 2030, 1:30 AM EST"; got != want {
+		t.Errorf("across the end of DST: local time: got %q, want %q", got, want)
+	}
 }
 
 // The script's live state says what the server says, for the same
@@ -189,9 +197,12 @@ func (f *joinFixture) missing(t *testing.T) {
 
 func (f *joinFixture) phone(t *testing.T) {
 	long := f.e.joinMeeting("A_subject_with_no_spaces_that_is_far_too_long_for_a_phone_screen_"+strings.Repeat("x", 60), f.start, f.start.Add(time.Hour))
+	// An attendee shown by a long address, as one without a display name is.
+	longName := f.e.do("POST", "/v1.0/me/onlineMeetings", f.e.organizer(), `{"startDateTime":"2031-01-15T10:00:00Z","endDateTime":"2031-01-15T11:00:00Z",
+		"participants":{"attendees":[{"upn":"firstname.lastname.department.team@subsidiary.contoso-international.com"}]}}`).want(t, http.StatusCreated)
 	ctx := f.b.tab(t, "Asia/Tokyo", "en_US")
 	must(t, "phone viewport", chromedp.Do(ctx, chromedp.EmulateViewport(375, 812, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch)))
-	for _, u := range []string{f.url, long.str("joinWebUrl"), f.e.url + "/l/meetup-join/unknown/0"} {
+	for _, u := range []string{f.url, long.str("joinWebUrl"), longName.str("joinWebUrl"), f.e.url + "/l/meetup-join/unknown/0"} {
 		open(t, ctx, u)
 		if o := eval[overflow](t, ctx, overflowScript); o.ScrollWidth > o.InnerWidth || len(o.Out) > 0 || o.InnerWidth != 375 {
 			t.Errorf("%s on a 375 px phone: %s", u, o)

@@ -249,3 +249,35 @@ func TestJoinICS(t *testing.T) {
 		t.Errorf("DESCRIPTION of a meeting with a passcode lacks it:\n%s", desc)
 	}
 }
+
+// A meeting that ends when it starts has no DTEND (RFC 5545 wants it later
+// than DTSTART), and one made with an application token, which has no
+// organizer's address, lists no ATTENDEE (they need an ORGANIZER).
+func TestJoinICSEdges(t *testing.T) {
+	e := newEnv(t)
+	at := "2031-03-14T09:30:00"
+	m := e.do("POST", "/v1.0/me/onlineMeetings", e.organizer(),
+		`{"startDateTime":"`+at+`Z","endDateTime":"`+at+`.9Z","participants":{"attendees":`+joinAttendees+`}}`).want(t, http.StatusCreated)
+	props := parseICS(t, e.do("GET", icsOf(e, m), "", "").want(t, http.StatusOK).body)
+	if len(props["DTEND"]) != 0 || one(t, props, "DTSTART").value != "20310314T093000Z" {
+		t.Errorf("start == end to the second: DTSTART %v, DTEND %v; want DTSTART alone", props["DTSTART"], props["DTEND"])
+	}
+	if len(props["ORGANIZER"]) != 1 || len(props["ATTENDEE"]) == 0 {
+		t.Errorf("a delegated create: ORGANIZER %v, ATTENDEE %v; want both", props["ORGANIZER"], props["ATTENDEE"])
+	}
+
+	e.grant(tenantA, "join", alice, appX)
+	m = e.do("POST", "/v1.0/users/"+alice+"/onlineMeetings", e.app(tenantA, appX),
+		`{"startDateTime":"`+at+`Z","endDateTime":"2031-03-14T10:30:00Z","participants":{"attendees":`+joinAttendees+`}}`).want(t, http.StatusCreated)
+	props = parseICS(t, e.do("GET", icsOf(e, m), "", "").want(t, http.StatusOK).body)
+	if len(props["ORGANIZER"]) != 0 || len(props["ATTENDEE"]) != 0 {
+		t.Errorf("an application's create: ORGANIZER %v, ATTENDEE %v; want neither", props["ORGANIZER"], props["ATTENDEE"])
+	}
+	if len(props["DTEND"]) != 1 {
+		t.Errorf("a one-hour meeting: DTEND %v, want one", props["DTEND"])
+	}
+}
+
+func icsOf(e *env, m *response) string {
+	return strings.SplitN(strings.TrimPrefix(m.str("joinWebUrl"), e.url), "?", 2)[0] + "/meeting.ics"
+}

@@ -80,16 +80,16 @@ func TestJoinPageContent(t *testing.T) {
 	for _, want := range []string{
 		`<html lang="en">`,
 		`<title>Budget &lt;review&gt; &amp; &#34;Q3&#34; · meetd</title>`,
-		`<h1 id="subject">Budget &lt;review&gt; &amp; &#34;Q3&#34;</h1>`,
-		`<strong id="organizer">alice@contoso.com</strong>`,
+		`<h1 id="subject" dir="auto">Budget &lt;review&gt; &amp; &#34;Q3&#34;</h1>`, // dir: an RTL subject reads right to left
+		`<strong id="organizer"><bdi>alice@contoso.com</bdi></strong>`,
 		`<p id="state" class="state upcoming">Starts in 3 days 3 hours</p>`,
 		`<time id="start" datetime="` + start.Format(time.RFC3339) + `">` + start.Format("Mon 2 Jan 2006, 15:04") + `</time>–<time id="end" datetime="` +
 			start.Add(90*time.Minute).Format(time.RFC3339) + `">` + start.Add(90*time.Minute).Format("15:04") + `</time> UTC`,
 		`Lasts <span id="length">1 hour 30 minutes</span>`,
-		`<li>Bob Ngata <span class="role">presenter</span></li>`,
-		`<li>Carol &#34;CJ&#34; Jones</li>`,
-		`<li>dave@fabrikam.com</li>`,
-		`<li>Someone without a display name</li>`,
+		`<li><bdi>Bob Ngata</bdi> <span class="role">presenter</span></li>`, // bdi: a name's direction stays its own
+		`<li><bdi>Carol &#34;CJ&#34; Jones</bdi></li>`,
+		`<li><bdi>dave@fabrikam.com</bdi></li>`,
+		`<li><bdi>Someone without a display name</bdi></li>`,
 		`Attendees (4)`,
 		`<a id="toll" href="tel:&#43;14255550100,,`,
 		`>&#43;1 425-555-0100</a>`, // html/template escapes +
@@ -209,7 +209,7 @@ func TestJoinPageNoPhonePasscode(t *testing.T) {
 	}
 	for _, want := range []string{
 		"there is no video call here. Ask the organizer how to join.",
-		`<h1 id="subject">Online meeting</h1>`,
+		`<h1 id="subject" dir="auto">Online meeting</h1>`,
 		`<p id="attendees">No attendees are listed.</p>`,
 		`<code id="passcode">`,
 		`id="copy-passcode"`,

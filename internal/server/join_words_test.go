@@ -31,10 +31,17 @@ var joinDurations = []struct {
 }
 
 func TestJoinHumanDuration(t *testing.T) {
+	from := time.Date(2030, 1, 15, 10, 0, 0, 500, time.UTC)
 	for _, c := range joinDurations {
-		if got := humanDuration(c.d); got != c.want {
+		if got := humanDuration(from, from.Add(c.d)); got != c.want {
 			t.Errorf("humanDuration(%v): got %q, want %q", c.d, got, c.want)
 		}
+	}
+	// Longer than a time.Duration holds (about 292 years): the longest
+	// meeting Graph's times allow.
+	first, last := time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+	if got := humanDuration(first, last); got != "3652058 days" {
+		t.Errorf("year 1 to 9999: got %q, want 3652058 days", got)
 	}
 }
 

@@ -15,7 +15,7 @@ import (
 func meetingState(now, start, end time.Time) (state, text string) {
 	switch {
 	case now.Before(start):
-		return "upcoming", "Starts in " + humanDuration(start.Sub(now))
+		return "upcoming", "Starts in " + humanDuration(now, start)
 	case now.Before(end):
 		return "live", "In progress"
 	default:
@@ -23,13 +23,19 @@ func meetingState(now, start, end time.Time) (state, text string) {
 	}
 }
 
-// humanDuration spells a span in at most two units, rounded down: "3 days",
-// "1 day 4 hours", "2 hours 5 minutes", "45 minutes", "less than a minute".
-// From a week on only days count.
-func humanDuration(d time.Duration) string {
-	days := int(d / (24 * time.Hour))
-	hours := int(d % (24 * time.Hour) / time.Hour)
-	mins := int(d % time.Hour / time.Minute)
+// humanDuration spells the span from one time to a later one in at most two
+// units, rounded down: "3 days", "1 day 4 hours", "2 hours 5 minutes", "45
+// minutes", "less than a minute". From a week on only days count. It counts
+// seconds, not a time.Duration, which stops at about 292 years while a
+// meeting may last from year 1 to 9999.
+func humanDuration(from, to time.Time) string {
+	secs := to.Unix() - from.Unix()
+	if to.Nanosecond() < from.Nanosecond() {
+		secs--
+	}
+	days := int(secs / 86400)
+	hours := int(secs % 86400 / 3600)
+	mins := int(secs % 3600 / 60)
 	switch {
 	case days >= 7:
 		return plural(days, "day")
