@@ -1,6 +1,9 @@
 package meetd
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Meeting is an online meeting as meetd stores it. Its key for createOrGet is
 // (TenantID, OrganizerID, ExternalID); ID, ThreadID, JoinMeetingID and
@@ -68,9 +71,11 @@ type Key struct {
 }
 
 // IsAttendee reports whether the user with the given object id is invited.
+// Object ids are GUIDs, which compare without case: a body may spell an
+// attendee's in upper case, while tokens and paths are lower-cased.
 func (m *Meeting) IsAttendee(userID string) bool {
 	for _, a := range m.Attendees {
-		if a.Identity.ID == userID && a.Identity.Kind == IdentityUser {
+		if strings.EqualFold(a.Identity.ID, userID) && a.Identity.Kind == IdentityUser {
 			return true
 		}
 	}

@@ -3,6 +3,7 @@ package meetd
 import (
 	"context"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -113,7 +114,7 @@ func (s *Service) applyPatch(m *Meeting, p MeetingPatch) (*Meeting, error) {
 	next := *m
 	next.Attendees = slices.Clone(m.Attendees)
 	next.Settings.AnonymizeIdentityForRoles = slices.Clone(m.Settings.AnonymizeIdentityForRoles)
-	if p.Organizer != nil && p.Organizer.Identity.ID != "" && p.Organizer.Identity.ID != m.OrganizerID {
+	if p.Organizer != nil && p.Organizer.Identity.ID != "" && !strings.EqualFold(p.Organizer.Identity.ID, m.OrganizerID) {
 		return nil, Errorf(EINVALID, "The organizer of an online meeting can't be updated.")
 	}
 	if p.Subject != nil {

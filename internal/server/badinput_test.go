@@ -136,6 +136,19 @@ func TestUnknownRoutes(t *testing.T) {
 	tok := e.user(tenantA, alice)
 	e.do("GET", "/v1.0/me/events", tok, "").wantError(t, http.StatusBadRequest, "BadRequest", "")
 	e.do("PUT", "/v1.0/me/onlineMeetings/abc", tok, `{}`).wantError(t, http.StatusBadRequest, "BadRequest", "")
+	// The first segment meetd does not route is named, with or without a
+	// token, as for any other unknown path.
+	for path, seg := range map[string]string{
+		"/v1.0/me/events": "events",
+		"/v1.0/me/onlineMeetings/abc/attendanceReports":    "attendanceReports",
+		"/beta/users/" + alice + "/onlineMeetings/abc/x/y": "x",
+		"/v1.0/me/onlineMeetings/createOrGet/now":          "now",
+		"/v1.0/nothing": "nothing",
+	} {
+		for _, token := range []string{tok, ""} {
+			e.do("GET", path, token, "").wantError(t, http.StatusBadRequest, "BadRequest", "Resource not found for the segment '"+seg+"'.")
+		}
+	}
 	// Paths ServeMux would redirect get Graph's error too, not a 301 with
 	// an HTML body, and nothing is created.
 	for _, p := range []string{"/v1.0", "/beta", "/v1.0//me/onlineMeetings/createOrGet", "/v1.0/me/./onlineMeetings/createOrGet", "/v1.0/x/../me/onlineMeetings/createOrGet"} {

@@ -148,6 +148,21 @@ func TestFilters(t *testing.T) {
 	e.do("GET", "/v1.0/communications/onlineMeetings?$filter="+url.QueryEscape("VideoTeleconferenceId eq '"+vtc+"'"), alices, "").wantError(t, http.StatusForbidden, "Forbidden", "")
 }
 
+// Object ids are GUIDs and compare without case wherever a body names a
+// user: an attendee given in upper case is the user whose token says it in
+// lower case, and the organizer's own id in upper case is no change.
+func TestIDsInBodiesIgnoreCase(t *testing.T) {
+	e := newEnv(t)
+	alices := e.user(tenantA, alice)
+	upperCarol := strings.ToUpper(carol)
+	m := e.createOrGet("/me", alices, `{"externalId":"upper","participants":{"attendees":[{"upn":"carol@contoso.com","identity":{"user":{"id":"`+upperCarol+`"}}}]}}`).want(t, http.StatusCreated)
+	e.do("GET", "/v1.0/me/onlineMeetings/"+m.str("id"), e.user(tenantA, carol), "").want(t, http.StatusOK)
+	e.do("GET", "/v1.0/me/onlineMeetings?$filter="+url.QueryEscape("JoinWebUrl eq '"+m.str("joinWebUrl")+"'"), e.user(tenantA, carol), "").
+		wantError(t, http.StatusForbidden, "Forbidden", "")
+	e.do("PATCH", "/v1.0/me/onlineMeetings/"+m.str("id"), alices,
+		`{"subject":"same organizer","participants":{"organizer":{"identity":{"user":{"id":"`+strings.ToUpper(alice)+`"}}}}}`).want(t, http.StatusOK)
+}
+
 // Checklist 41–45: PATCH rules.
 func TestUpdate(t *testing.T) {
 	e := newEnv(t)

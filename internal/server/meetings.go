@@ -190,12 +190,32 @@ func (s *Server) notSupported(w http.ResponseWriter, r *http.Request, c *meetd.C
 
 // unknownSegment answers any other path under a Graph version as Graph does.
 func (s *Server) unknownSegment(w http.ResponseWriter, r *http.Request) {
-	segs := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
-	seg := segs[len(segs)-1]
-	if len(segs) > 1 {
-		seg = segs[1]
+	s.writeError(w, r, meetd.Errorf(meetd.EINVALID, "Resource not found for the segment '%s'.", unknownSegmentOf(r.URL.Path)))
+}
+
+// unknownSegmentOf names the first segment of an API path that meetd does
+// not route, as Graph's error does: "events" in /v1.0/me/events.
+func unknownSegmentOf(path string) string {
+	segs := strings.Split(strings.TrimPrefix(path, "/"), "/")
+	i := 1 // after the version
+	if i >= len(segs) {
+		return segs[0]
 	}
-	s.writeError(w, r, meetd.Errorf(meetd.EINVALID, "Resource not found for the segment '%s'.", seg))
+	switch segs[i] {
+	case "me", "communications":
+		i++
+	case "users":
+		i += 2 // and the user's id
+	default:
+		return segs[i]
+	}
+	if i < len(segs) && segs[i] == "onlineMeetings" {
+		i += 2 // and the meeting's id, or createOrGet
+	}
+	if i < len(segs) {
+		return segs[i]
+	}
+	return segs[len(segs)-1]
 }
 
 // authFirst lets a permission error win over a body error, as on Graph,
