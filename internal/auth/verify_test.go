@@ -79,6 +79,11 @@ func TestVerify(t *testing.T) {
 		}), want: userCaller},
 		{name: "within skew after exp", token: mint(t, is, with(delegated, func(r *TokenRequest) { r.TTL = -30 * time.Second })), want: userCaller},
 		{name: "within skew before nbf", token: mint(t, is, with(delegated, func(r *TokenRequest) { r.Now = testNow.Add(30 * time.Second) })), want: userCaller},
+		// The skew is 60 s, no more and no less.
+		{name: "50 s after exp", token: mint(t, is, with(delegated, func(r *TokenRequest) { r.TTL = -50 * time.Second })), want: userCaller},
+		{name: "70 s after exp", token: mint(t, is, with(delegated, func(r *TokenRequest) { r.TTL = -70 * time.Second })), msg: msgExpired},
+		{name: "50 s before nbf", token: mint(t, is, with(delegated, func(r *TokenRequest) { r.Now = testNow.Add(50 * time.Second) })), want: userCaller},
+		{name: "70 s before nbf", token: mint(t, is, with(delegated, func(r *TokenRequest) { r.Now = testNow.Add(70 * time.Second) })), msg: msgNotYetValid},
 
 		{name: "empty", token: "", msg: "Access token is empty."},
 		{name: "garbage", token: "not a token", msg: msgMalformed},

@@ -1,0 +1,89 @@
+package server_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The limits docs/support.md states, at their edges: externalId and subject
+// in bytes, not characters, and the number of attendees.
+func TestInputLimits(t *testing.T) {
+	e := newEnv(t)
+	tok := e.user(tenantA, alice)
+	e.createOrGet("/me", tok, `{"externalId":"`+strings.Repeat("x", 1024)+`"}`).want(t, http.StatusCreated)
+	e.createOrGet("/me", tok, `{"externalId":"`+strings.Repeat("é", 513)+`"}`).wantError(t, http.StatusBadRequest, "BadRequest", "externalId must be at most 1024 bytes long.")
+	e.createOrGet("/me", tok, `{"externalId":"s1","subject":"`+strings.Repeat("x", 1024)+`"}`).want(t, http.StatusCreated)
+	e.createOrGet("/me", tok, `{"externalId":"s2","subject":"`+strings.Repeat("ü", 513)+`"}`).wantError(t, http.StatusBadRequest, "BadRequest", "subject must be at most 1024 bytes long.")
+	attendees := func(n int) string {
+		return `{"participants":{"attendees":[` + strings.TrimSuffix(strings.Repeat(`{"upn":"a@b.c"},`, n), ",") + `]}}`
+	}
+	e.createOrGet("/me", tok, `{"externalId":"a1",`+strings.TrimPrefix(attendees(1000), "{")).want(t, http.StatusCreated)
+	e.createOrGet("/me", tok, `{"externalId":"a2",`+strings.TrimPrefix(attendees(1001), "{")).wantError(t, http.StatusBadRequest, "BadRequest", "A meeting can have at most 1000 attendees.")
+	m := e.createOrGet("/me", tok, `{"externalId":"p"}`).want(t, http.StatusCreated)
+	e.do("PATCH", "/v1.0/me/onlineMeetings/"+m.str("id"), tok, attendees(1001)).wantError(t, http.StatusBadRequest, "BadRequest", "A meeting can have at most 1000 attendees.")
+	e.do("PATCH", "/v1.0/me/onlineMeetings/"+m.str("id"), tok, `{"subject":"`+strings.Repeat("x", 1025)+`"}`).wantError(t, http.StatusBadRequest, "BadRequest", "subject must be at most 1024 bytes long.")
+}
+
+// A body with no Content-Type is read as JSON; one that gzip-decodes past
+// the limit is a 413 however small it was on the wire.
+func TestBodyEncodings(t *testing.T) {
+	e := newEnv(t)
+	tok := e.user(tenantA, alice)
+	req, _ := http.NewRequest("POST", e.url+"/v1.0/me/onlineMeetings/createOrGet", strings.NewReader(`{"externalId":"noct"}`))
+	req.Header.Set("Authorization", "Bearer "+tok)
+	e.send(req).want(t, http.StatusCreated)
+
+	var bomb bytes.Buffer
+	zw := gzip.NewWriter(&bomb)
+	zw.Write([]byte(`{"externalId":"bomb","subject":"`))
+	zw.Write(bytes.Repeat([]byte("x"), 8<<20))
+	zw.Write([]byte(`"}`))
+	zw.Close()
+	if bomb.Len() > 64<<10 {
+		t.Fatalf("the bomb is %d bytes on the wire; the test wants it small", bomb.Len())
+	}
+	req, _ = http.NewRequest("POST", e.url+"/v1.0/me/onlineMeetings/createOrGet", &bomb)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Content-Encoding", "gzip")
+	e.send(req).wantError(t, http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "")
+	e.createOrGet("/me", tok, `{"externalId":"bomb"}`).want(t, http.StatusCreated) // nothing was stored
+}
+
+// A plain create without a start starts now; PATCH refuses roleIsPresenter
+// without the attendees and taking the attendee role out of the anonymized
+// ones.
+func TestCreateAndPatchRules(t *testing.T) {
+	e := newEnv(t)
+	tok := e.user(tenantA, alice)
+	before := time.Now().UTC().Add(-time.Second)
+	r := e.do("POST", "/v1.0/me/onlineMeetings", tok, `{"endDateTime":"2099-01-01T00:00:00Z"}`).want(t, http.StatusCreated)
+	if start := mustTime(t, r.str("startDateTime")); start.Before(before) || start.After(time.Now().Add(time.Second)) {
+		t.Errorf("startDateTime of a create without one: got %v, want about now", start)
+	}
+	path := "/v1.0/me/onlineMeetings/" + r.str("id")
+	e.do("PATCH", path, tok, `{"allowedPresenters":"roleIsPresenter"}`).wantError(t, http.StatusBadRequest, "BadRequest",
+		"Setting allowedPresenters to roleIsPresenter requires the full list of attendees with their roles.")
+	e.do("PATCH", path, tok, `{"anonymizeIdentityForRoles":["attendee"]}`).want(t, http.StatusOK)
+	e.do("PATCH", path, tok, `{"anonymizeIdentityForRoles":["presenter"]}`).wantError(t, http.StatusBadRequest, "BadRequest",
+		"The attendee role can't be removed from anonymizeIdentityForRoles once added.")
+}
+
+// Every operation is served on /beta as on /v1.0.
+func TestBetaRoutes(t *testing.T) {
+	e := newEnv(t)
+	tok := e.user(tenantA, alice)
+	m := e.do("POST", "/beta/me/onlineMeetings", tok, `{"endDateTime":"2099-01-01T00:00:00Z","subject":"beta"}`).want(t, http.StatusCreated)
+	if !strings.Contains(m.str("@odata.context"), "/beta/$metadata") {
+		t.Errorf("@odata.context: got %s, want beta's", m.str("@odata.context"))
+	}
+	path := "/beta/me/onlineMeetings/" + m.str("id")
+	e.do("GET", "/beta/me/onlineMeetings?$filter=JoinWebUrl%20eq%20'"+m.str("joinWebUrl")+"'", tok, "").want(t, http.StatusOK)
+	e.do("PATCH", path, tok, `{"subject":"beta 2"}`).want(t, http.StatusOK)
+	e.do("DELETE", path, tok, "").want(t, http.StatusNoContent)
+	e.do("GET", path, tok, "").wantError(t, http.StatusNotFound, "NotFound", "")
+}
