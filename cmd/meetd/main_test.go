@@ -247,6 +247,35 @@ func TestStalledBodyIsCutOff(t *testing.T) {
 	}
 }
 
+// A second SIGTERM (or Ctrl-C) during the drain ends serve at once instead
+// of waiting out --shutdown-timeout.
+func TestSecondSignalStopsTheDrain(t *testing.T) {
+	p := startServe(t, "--data", t.TempDir(), "--read-timeout", "60s", "--shutdown-timeout", "60s")
+	c, err := net.Dial("tcp", strings.TrimPrefix(p.url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	// A request whose body never comes keeps the drain waiting.
+	fmt.Fprintf(c, "POST /v1.0/me/onlineMeetings/createOrGet HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{")
+	time.Sleep(200 * time.Millisecond)
+	done := make(chan error, 1)
+	must := func(err error) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(p.cmd.Process.Signal(syscall.SIGTERM))
+	go func() { done <- p.cmd.Wait() }()
+	time.Sleep(500 * time.Millisecond)
+	must(p.cmd.Process.Signal(syscall.SIGTERM))
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve was still draining 20 s after a second SIGTERM")
+	}
+}
+
 // waitFor polls cond for up to ten seconds. The documented propagation is
 // one second; the margin keeps a loaded CI machine from failing the test.
 func waitFor(t testing.TB, cond func() bool) bool {
