@@ -16,10 +16,16 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	// The first signal asks for a graceful stop (serve drains its requests);
 	// a second one, while that runs, ends the process at once, as an
-	// operator pressing Ctrl-C twice expects.
+	// operator pressing Ctrl-C twice expects. Counted here rather than by
+	// handing the signal back to its default: a shell starts a background
+	// job with SIGINT ignored, and that is the default it would get back.
+	signals := make(chan os.Signal, 2)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
 	go func() {
-		<-ctx.Done()
-		stop()
+		<-signals
+		<-signals
+		fmt.Fprintln(os.Stderr, "meetd: a second signal: stopping without waiting for the drain")
+		os.Exit(1)
 	}()
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()

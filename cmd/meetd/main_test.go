@@ -60,6 +60,13 @@ func startServeEnv(t testing.TB, env []string, args ...string) *proc {
 	t.Helper()
 	cmd := exec.Command(meetdBin, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
 	cmd.Env = append(os.Environ(), env...)
+	return startServeCmd(t, cmd)
+}
+
+// startServeCmd starts cmd, a meetd serve however launched, and waits
+// until it answers.
+func startServeCmd(t testing.TB, cmd *exec.Cmd) *proc {
+	t.Helper()
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -248,9 +255,22 @@ func TestStalledBodyIsCutOff(t *testing.T) {
 }
 
 // A second SIGTERM (or Ctrl-C) during the drain ends serve at once instead
-// of waiting out --shutdown-timeout.
+// of waiting out --shutdown-timeout; so do two SIGINTs to a serve that a
+// shell started in the background, with SIGINT ignored.
 func TestSecondSignalStopsTheDrain(t *testing.T) {
-	p := startServe(t, "--data", t.TempDir(), "--read-timeout", "60s", "--shutdown-timeout", "60s")
+	args := []string{"serve", "--addr", "127.0.0.1:0", "--data", t.TempDir(), "--read-timeout", "60s", "--shutdown-timeout", "60s"}
+	t.Run("SIGTERM", func(t *testing.T) {
+		secondSignal(t, startServe(t, args[3:]...), syscall.SIGTERM)
+	})
+	t.Run("SIGINT ignored at start", func(t *testing.T) {
+		args[4] = t.TempDir()
+		cmd := exec.Command("sh", append([]string{"-c", `trap '' INT; exec "$0" "$@"`, meetdBin}, args...)...)
+		cmd.Env = os.Environ()
+		secondSignal(t, startServeCmd(t, cmd), syscall.SIGINT)
+	})
+}
+
+func secondSignal(t *testing.T, p *proc, sig syscall.Signal) {
 	c, err := net.Dial("tcp", strings.TrimPrefix(p.url, "http://"))
 	if err != nil {
 		t.Fatal(err)
@@ -265,14 +285,14 @@ func TestSecondSignalStopsTheDrain(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	must(p.cmd.Process.Signal(syscall.SIGTERM))
+	must(p.cmd.Process.Signal(sig))
 	go func() { done <- p.cmd.Wait() }()
 	time.Sleep(500 * time.Millisecond)
-	must(p.cmd.Process.Signal(syscall.SIGTERM))
+	must(p.cmd.Process.Signal(sig))
 	select {
 	case <-done:
 	case <-time.After(20 * time.Second):
-		t.Fatal("serve was still draining 20 s after a second SIGTERM")
+		t.Fatal("serve was still draining 20 s after a second signal")
 	}
 }
 

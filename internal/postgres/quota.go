@@ -39,7 +39,11 @@ func (s *Store) CreateMeetingWithin(ctx context.Context, m *meetd.Meeting, q mee
 	defer cancel()
 	var got *meetd.Meeting
 	created := false
-	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	// READ COMMITTED whatever the database's or role's default: the count
+	// must see what the lock's previous holder committed, which only a
+	// statement whose snapshot is taken after the lock does (under
+	// REPEATABLE READ the first statement, the lock's, fixes the snapshot).
+	err = pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.ReadCommitted}, func(tx pgx.Tx) error {
 		got, created = nil, false
 		if _, err := tx.Exec(ctx, quotaLockSQL, m.TenantID, m.OrganizerID, m.CreatedBy); err != nil {
 			return err
