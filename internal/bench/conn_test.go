@@ -95,9 +95,18 @@ func TestConnRedialsStale(t *testing.T) {
 
 // A server that answers nonsense is an error, not a hang or a success.
 func TestConnRejectsGarbage(t *testing.T) {
+	if a := rawAnswer(t, "SMTP ready\r\n\r\n"); a.err == nil {
+		t.Fatalf("got %d with no error, want a protocol error", a.status)
+	}
+}
+
+// rawAnswer sends one request to a server that writes raw and hangs up,
+// and returns what the sender made of it.
+func rawAnswer(t *testing.T, raw string) answer {
+	t.Helper()
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, brw, _ := w.(http.Hijacker).Hijack()
-		brw.WriteString("SMTP ready\r\n\r\n")
+		brw.WriteString(raw)
 		brw.Flush()
 		c.Close()
 	}))
@@ -106,9 +115,7 @@ func TestConnRejectsGarbage(t *testing.T) {
 	snd := s.new()
 	defer snd.stop()
 	var buf bytes.Buffer
-	if a := snd.send(t.Context(), []byte("{}"), &buf); a.err == nil {
-		t.Fatalf("got %d with no error, want a protocol error", a.status)
-	}
+	return snd.send(t.Context(), []byte("{}"), &buf)
 }
 
 // A request that timed out is a failure of its own, counted once: not sent
@@ -141,18 +148,7 @@ func TestConnDoesNotResendATimeout(t *testing.T) {
 // An answer cut short is a failed request with no status: it must not be
 // counted under the status code it began with.
 func TestConnAnswerCutShort(t *testing.T) {
-	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, brw, _ := w.(http.Hijacker).Hijack()
-		brw.WriteString("HTTP/1.1 201 Created\r\nContent-Length: 50\r\n\r\n{\"id\":\"cut")
-		brw.Flush()
-		c.Close()
-	}))
-	defer hs.Close()
-	s, _ := newSenders(&Config{URL: hs.URL, Path: "/", Timeout: 5 * time.Second})
-	snd := s.new()
-	defer snd.stop()
-	var buf bytes.Buffer
-	if a := snd.send(t.Context(), []byte("{}"), &buf); a.err == nil || a.status != 0 {
+	if a := rawAnswer(t, "HTTP/1.1 201 Created\r\nContent-Length: 50\r\n\r\n{\"id\":\"cut"); a.err == nil || a.status != 0 {
 		t.Fatalf("got %d, %v; want status 0 and an error", a.status, a.err)
 	}
 }
