@@ -42,7 +42,7 @@ func bench(ctx context.Context, args []string, getenv func(string) string, stdou
 	requests := f.int("requests", 0, "stop after this many requests (0: until --duration)")
 	keys := f.int("keys", 1000, "get and mixed: distinct existing externalIds, created in a warm-up first")
 	prefix := f.string("key-prefix", "", "start every externalId with this (default: random per run; reuse one to hit keys an earlier run made)")
-	rate := f.string("rate", "0", "open loop: send this many requests per second and measure latency from when each was due, or sent if later (0: closed loop)")
+	rate := f.string("rate", "0", "open loop: send this many requests per second and measure latency from when each was due, or from its send if a worker waited for it (0: closed loop)")
 	timeout := f.duration("timeout", 30*time.Second, "per-request timeout")
 	noVerify := f.Bool("no-verify", false, "count any 2xx as correct without checking status or ids (for the reference server)")
 	netHTTP := f.Bool("net-http", false, "send with Go's net/http client instead of bench's own leaner HTTP/1.1 connections")

@@ -185,7 +185,7 @@ func (r *Result) WriteText(w io.Writer) error {
 	var b strings.Builder
 	mode := "closed loop, latency is each request's service time"
 	if r.Loop == "open" {
-		mode = fmt.Sprintf("open loop at %g/s, latency from each request's due time (or its send, if later)", r.Rate)
+		mode = fmt.Sprintf("open loop at %g/s, latency from each request's due time (from its send, if a worker waited for it)", r.Rate)
 	}
 	fmt.Fprintf(&b, "workload   %s, %d connections, %s", r.Workload, r.Concurrency, mode)
 	if r.Keys > 0 {
