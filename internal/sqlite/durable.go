@@ -24,7 +24,10 @@ import (
 // nobody sees a meeting that a power cut could still undo, meetings carry
 // their row's seq, and a reader that finds one newer than the last durable
 // seq waits for it (wait). Updates and deletes are not held back this way;
-// a reader may see them up to one fsync early.
+// a reader may see them up to one fsync early. After a failed fsync the
+// store answers every read, not only every write, with EUNAVAILABLE until
+// it is reopened (fail-stop, as PostgreSQL does): what it committed may
+// not be on the disk, and serving it would show changes a restart undoes.
 
 // syncer makes committed batches durable and answers their callers.
 type syncer struct {

@@ -91,6 +91,10 @@ func TestFailedSyncBreaksTheStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
+	kept := storetest.NewMeeting(t, "t", storetest.NewObjectID(), "kept")
+	if _, _, err := s.CreateOrGetMeeting(t.Context(), kept); err != nil {
+		t.Fatal(err)
+	}
 	s.w.syncer.syncWALFunc = func() error { return errors.New("EIO") }
 	m := storetest.NewMeeting(t, "t", storetest.NewObjectID(), "lost")
 	if _, _, err := s.CreateOrGetMeeting(t.Context(), m); meetd.ErrorCode(err) != meetd.EUNAVAILABLE {
@@ -101,5 +105,19 @@ func TestFailedSyncBreaksTheStore(t *testing.T) {
 	}
 	if _, err := s.FindMeetings(t.Context(), m.TenantID, meetd.Filter{ThreadID: m.ThreadID}); meetd.ErrorCode(err) != meetd.EUNAVAILABLE {
 		t.Fatalf("read of the meeting that may be lost: got %v, want EUNAVAILABLE", err)
+	}
+	// Fail-stop: even what was durable before is not served, from the
+	// cache or the database, until the store is reopened.
+	reads := map[string]error{
+		"MeetingByKey":    func() error { _, err := s.MeetingByKey(t.Context(), kept.Key()); return err }(),
+		"Meeting":         func() error { _, err := s.Meeting(t.Context(), kept.TenantID, kept.ID); return err }(),
+		"MeetingByThread": func() error { _, _, err := s.MeetingByThread(t.Context(), kept.ThreadID); return err }(),
+		"Assignment":      func() error { _, err := s.Assignment(t.Context(), "t", "u"); return err }(),
+		"Policies":        func() error { _, err := s.Policies(t.Context(), "t"); return err }(),
+	}
+	for name, err := range reads {
+		if meetd.ErrorCode(err) != meetd.EUNAVAILABLE {
+			t.Errorf("%s after a failed fsync: got %v, want EUNAVAILABLE", name, err)
+		}
 	}
 }

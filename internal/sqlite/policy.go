@@ -115,6 +115,9 @@ func (s *Store) RevokePolicy(ctx context.Context, tenantID, name, userID string)
 // one; either is nil when there is none.
 func (s *Store) Assignment(ctx context.Context, tenantID, userID string) (meetd.Assignment, error) {
 	var a meetd.Assignment
+	if err := s.w.syncer.broken(); err != nil {
+		return a, err
+	}
 	rows, err := s.reads.assignment.QueryContext(ctx, tenantID, userID)
 	if err != nil {
 		return a, mapErr(err, "read policy assignment")
@@ -145,6 +148,9 @@ func (s *Store) Assignment(ctx context.Context, tenantID, userID string) (meetd.
 // Policies lists the tenant's policies (every tenant's when tenantID is "")
 // by tenant and name, with their grants.
 func (s *Store) Policies(ctx context.Context, tenantID string) ([]*meetd.Policy, error) {
+	if err := s.w.syncer.broken(); err != nil {
+		return nil, err
+	}
 	// One read transaction, so that the policies and grants agree.
 	tx, err := s.rdb.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {

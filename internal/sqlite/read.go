@@ -128,6 +128,9 @@ func meetingNotFound() error { return notFound("The online meeting was not found
 // MeetingByKey returns the live meeting with the createOrGet key, from the
 // cache when it can.
 func (s *Store) MeetingByKey(ctx context.Context, k meetd.Key) (*meetd.Meeting, error) {
+	if err := s.w.syncer.broken(); err != nil {
+		return nil, err
+	}
 	if k.ExternalID == "" {
 		return nil, meetingNotFound()
 	}
@@ -150,6 +153,9 @@ func (s *Store) MeetingByKey(ctx context.Context, k meetd.Key) (*meetd.Meeting, 
 // Meeting returns the live meeting with the id in the tenant, from the cache
 // when it can.
 func (s *Store) Meeting(ctx context.Context, tenantID, id string) (*meetd.Meeting, error) {
+	if err := s.w.syncer.broken(); err != nil {
+		return nil, err
+	}
 	m, t := s.cache.byIDOrTicket(id)
 	if m != nil {
 		if m.TenantID != tenantID {
@@ -172,6 +178,9 @@ func (s *Store) Meeting(ctx context.Context, tenantID, id string) (*meetd.Meetin
 // MeetingByThread returns the meeting with the thread id in any tenant,
 // deleted or not.
 func (s *Store) MeetingByThread(ctx context.Context, threadID string) (*meetd.Meeting, bool, error) {
+	if err := s.w.syncer.broken(); err != nil {
+		return nil, false, err
+	}
 	return s.readOne(ctx, s.reads.byThread, threadID)
 }
 
@@ -181,6 +190,9 @@ type findShape struct{ organizer, thread, join, vtc bool }
 // FindMeetings returns the tenant's live meetings that match every field
 // set in f, oldest first.
 func (s *Store) FindMeetings(ctx context.Context, tenantID string, f meetd.Filter) ([]*meetd.Meeting, error) {
+	if err := s.w.syncer.broken(); err != nil {
+		return nil, err
+	}
 	shape := findShape{f.OrganizerID != "", f.ThreadID != "", f.JoinMeetingID != "", f.VideoTeleconferenceID != ""}
 	if shape == (findShape{}) {
 		return nil, meetd.Errorf(meetd.EINVALID, "A meeting filter needs at least one field.")
