@@ -79,6 +79,22 @@ func storable(m *meetd.Meeting) (*meetd.Meeting, string, error) {
 	return m, data, nil
 }
 
+// byKey reads the live meeting with the key in the transaction, or returns
+// sql.ErrNoRows.
+func (tx *wtx) byKey(k meetd.Key) (*meetd.Meeting, error) {
+	m, _, err := scanByKey(tx.writeStmts.byKey.QueryRowContext(tx.ctx, k.TenantID, k.OrganizerID, k.ExternalID), k)
+	return m, err
+}
+
+// remember puts a meeting that is durably stored into the cache and, if it
+// has a createOrGet key, the key filter.
+func (s *Store) remember(m *meetd.Meeting) {
+	if m.ExternalID != "" {
+		s.keys.add(m.Key())
+	}
+	s.cache.put(m)
+}
+
 func conflict() error {
 	return meetd.Errorf(meetd.ECONFLICT, "The meeting's ids are taken by another meeting.")
 }
@@ -123,8 +139,7 @@ func (s *Store) CreateOrGetMeeting(ctx context.Context, m *meetd.Meeting) (*meet
 			got, created = m, true
 			return nil
 		}
-		k := m.Key()
-		stored, _, err := scanByKey(tx.writeStmts.byKey.QueryRowContext(tx.ctx, k.TenantID, k.OrganizerID, k.ExternalID), k)
+		stored, err := tx.byKey(m.Key())
 		if errors.Is(err, sql.ErrNoRows) {
 			return conflict()
 		}
@@ -133,10 +148,7 @@ func (s *Store) CreateOrGetMeeting(ctx context.Context, m *meetd.Meeting) (*meet
 		}
 		got = stored
 		return nil
-	}, func() {
-		s.keys.add(got.Key())
-		s.cache.put(got)
-	})
+	}, func() { s.remember(got) })
 	if err != nil {
 		return nil, false, err
 	}
@@ -158,8 +170,7 @@ func (s *Store) CreateMeetingWithin(ctx context.Context, m *meetd.Meeting, q mee
 	err = s.w.do(ctx, func(tx *wtx) error {
 		got, created = nil, false
 		if m.ExternalID != "" {
-			k := m.Key()
-			stored, _, err := scanByKey(tx.writeStmts.byKey.QueryRowContext(tx.ctx, k.TenantID, k.OrganizerID, k.ExternalID), k)
+			stored, err := tx.byKey(m.Key())
 			if err == nil {
 				got = stored
 				return nil
@@ -184,12 +195,7 @@ func (s *Store) CreateMeetingWithin(ctx context.Context, m *meetd.Meeting, q mee
 		}
 		got, created = m, true
 		return nil
-	}, func() {
-		if got.ExternalID != "" {
-			s.keys.add(got.Key())
-		}
-		s.cache.put(got)
-	})
+	}, func() { s.remember(got) })
 	if err != nil {
 		return nil, false, err
 	}
@@ -211,7 +217,7 @@ func (s *Store) CreateMeeting(ctx context.Context, m *meetd.Meeting) error {
 			return conflict()
 		}
 		return nil
-	}, func() { s.cache.put(m) })
+	}, func() { s.remember(m) })
 }
 
 // UpdateMeeting replaces the stored meeting with m if the stored version is
