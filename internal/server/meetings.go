@@ -11,9 +11,8 @@ import (
 // createOrGet serves POST …/onlineMeetings/createOrGet: 201 when it created
 // the meeting, 200 with the stored one when the external id exists.
 func (s *Server) createOrGet(w http.ResponseWriter, r *http.Request, c *meetd.Caller) {
-	o, err := renderOptions(r, c)
-	if err != nil {
-		s.writeError(w, r, s.authFirst(r, c, err))
+	o, ok := s.options(w, r, c)
+	if !ok {
 		return
 	}
 	body, release, err := s.readBody(r)
@@ -58,9 +57,8 @@ func (s *Server) createOrGet(w http.ResponseWriter, r *http.Request, c *meetd.Ca
 
 // create serves POST …/onlineMeetings.
 func (s *Server) create(w http.ResponseWriter, r *http.Request, c *meetd.Caller) {
-	o, err := renderOptions(r, c)
-	if err != nil {
-		s.writeError(w, r, s.authFirst(r, c, err))
+	o, ok := s.options(w, r, c)
+	if !ok {
 		return
 	}
 	body, release, err := s.readBody(r)
@@ -84,9 +82,8 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request, c *meetd.Caller)
 
 // get serves GET …/onlineMeetings/{meetingId}.
 func (s *Server) get(w http.ResponseWriter, r *http.Request, c *meetd.Caller) {
-	o, err := renderOptions(r, c)
-	if err != nil {
-		s.writeError(w, r, s.authFirst(r, c, err))
+	o, ok := s.options(w, r, c)
+	if !ok {
 		return
 	}
 	m, err := s.cfg.Service.Get(r.Context(), c, r.PathValue("userId"), r.PathValue("meetingId"))
@@ -100,9 +97,8 @@ func (s *Server) get(w http.ResponseWriter, r *http.Request, c *meetd.Caller) {
 // find serves GET …/onlineMeetings?$filter=…: Graph supports only equality
 // on JoinWebUrl and joinMeetingIdSettings/joinMeetingId there.
 func (s *Server) find(w http.ResponseWriter, r *http.Request, c *meetd.Caller) {
-	o, err := renderOptions(r, c)
-	if err != nil {
-		s.writeError(w, r, s.authFirst(r, c, err))
+	o, ok := s.options(w, r, c)
+	if !ok {
 		return
 	}
 	f, err := graph.ParseFilter(r.URL.Query().Get("$filter"))
@@ -125,9 +121,8 @@ func (s *Server) find(w http.ResponseWriter, r *http.Request, c *meetd.Caller) {
 
 // findByVTC serves GET /communications/onlineMeetings?$filter=VideoTeleconferenceId eq '…'.
 func (s *Server) findByVTC(w http.ResponseWriter, r *http.Request, c *meetd.Caller) {
-	o, err := renderOptions(r, nil)
-	if err != nil {
-		s.writeError(w, r, err)
+	o, ok := s.options(w, r, nil)
+	if !ok {
 		return
 	}
 	f, err := graph.ParseFilter(r.URL.Query().Get("$filter"))
@@ -149,9 +144,8 @@ func (s *Server) findByVTC(w http.ResponseWriter, r *http.Request, c *meetd.Call
 // update serves PATCH …/onlineMeetings/{meetingId}: 200 with the whole
 // updated meeting.
 func (s *Server) update(w http.ResponseWriter, r *http.Request, c *meetd.Caller) {
-	o, err := renderOptions(r, c)
-	if err != nil {
-		s.writeError(w, r, s.authFirst(r, c, err))
+	o, ok := s.options(w, r, c)
+	if !ok {
 		return
 	}
 	body, release, err := s.readBody(r)
@@ -216,6 +210,21 @@ func unknownSegmentOf(path string) string {
 		return segs[i]
 	}
 	return segs[len(segs)-1]
+}
+
+// options reads the request's render options (renderOptions) before the
+// handler does anything else, or answers with why it cannot: a permission
+// error first, as for a bad body.
+func (s *Server) options(w http.ResponseWriter, r *http.Request, c *meetd.Caller) (graph.Options, bool) {
+	o, err := renderOptions(r, c)
+	if err != nil {
+		if c != nil { // nil: the /communications collection, which checks its token itself
+			err = s.authFirst(r, c, err)
+		}
+		s.writeError(w, r, err)
+		return o, false
+	}
+	return o, true
 }
 
 // authFirst lets a permission error win over a body error, as on Graph,
