@@ -91,13 +91,9 @@ func parseDateTime(s string) (time.Time, error) {
 	default:
 		return time.Time{}, errors.New("expected an offset such as Z, +02:00 or -07:00")
 	}
-	t := time.Date(year, time.Month(month), day, hour, minute, sec, nsec, loc).UTC()
-	// .NET's DateTimeOffset, and so Graph's clients, hold years 1 to 9999 in
-	// UTC: an offset must not carry a time past either end.
-	if y := t.Year(); y < 1 || y > 9999 {
-		return time.Time{}, errors.New("in UTC it falls outside the years 0001 to 9999")
-	}
-	return t, nil
+	// A time that its offset carries past year 9999 or before year 1 in UTC
+	// is refused by the service (meetd.checkTimes), with the default end.
+	return time.Date(year, time.Month(month), day, hour, minute, sec, nsec, loc).UTC(), nil
 }
 
 // atoi parses a short string of ASCII digits.
