@@ -66,8 +66,11 @@ func bench(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return fmt.Errorf("%w: --rate: %v", errUsage, err)
 	}
-	if *app != "" && !meetd.IsObjectID(*app) || !meetd.IsObjectID(*user) || !meetd.IsObjectID(*tenant) {
-		return fmt.Errorf("%w: --tenant, --user and --app must be GUIDs", errUsage)
+	if *user == "" || *tenant == "" {
+		return fmt.Errorf("%w: --tenant and --user must be GUIDs", errUsage)
+	}
+	if err := guids("--tenant", *tenant, "--user", *user, "--app", *app); err != nil {
+		return err
 	}
 
 	path := "/" + *apiVersion + "/me/onlineMeetings/createOrGet"

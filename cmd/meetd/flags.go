@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/meetd/meetd"
 )
 
 // newFlagSet returns a flag set whose defaults come from MEETD_* variables:
@@ -59,6 +61,18 @@ func (f *envFlags) int(name string, def int, help string) *int {
 		}
 	}
 	return f.Int(name, n, help+" ("+envName(name)+")")
+}
+
+// guids returns a usage error naming the first flag whose value is set but
+// not a GUID: tenants, users and apps are GUIDs in tokens, so a policy or a
+// token for anything else could never be used. Pairs are flag, value.
+func guids(pairs ...string) error {
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if v := pairs[i+1]; v != "" && !meetd.IsObjectID(v) {
+			return fmt.Errorf("%w: %s must be a GUID, not %q", errUsage, pairs[i], v)
+		}
+	}
+	return nil
 }
 
 // parse parses args and accepts flags after positional arguments too

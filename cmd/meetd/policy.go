@@ -56,14 +56,6 @@ func policy(ctx context.Context, args []string, getenv func(string) string, stdo
 	if len(pos) > 1 {
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, pos[1])
 	}
-	// Tokens carry a GUID tid; a policy in a tenant named otherwise could
-	// never apply.
-	checkTenant := func() error {
-		if *tenant != "" && !meetd.IsObjectID(*tenant) {
-			return fmt.Errorf("%w: --tenant must be a tenant id (a GUID), not %q", errUsage, *tenant)
-		}
-		return nil
-	}
 	needName := func() error {
 		if name == "" {
 			return fmt.Errorf("%w: policy %s needs a NAME", errUsage, sub)
@@ -71,16 +63,13 @@ func policy(ctx context.Context, args []string, getenv func(string) string, stdo
 		if *tenant == "" {
 			return fmt.Errorf("%w: policy %s needs --tenant", errUsage, sub)
 		}
-		return checkTenant()
+		return guids("--tenant", *tenant)
 	}
 	target := func() (string, error) {
 		if (*user == "") == !*global {
 			return "", fmt.Errorf("%w: policy %s needs exactly one of --user OID or --global", errUsage, sub)
 		}
-		if *user != "" && !meetd.IsObjectID(*user) {
-			return "", fmt.Errorf("%w: --user must be a user object id (a GUID), not %q", errUsage, *user)
-		}
-		return strings.ToLower(*user), nil
+		return strings.ToLower(*user), guids("--user", *user)
 	}
 
 	var run func(meetd.PolicyStore) error
@@ -93,8 +82,8 @@ func policy(ctx context.Context, args []string, getenv func(string) string, stdo
 			return fmt.Errorf("%w: policy create needs at least one --app", errUsage)
 		}
 		for i, a := range apps {
-			if !meetd.IsObjectID(a) {
-				return fmt.Errorf("%w: --app must be an application (client) id, a GUID, not %q", errUsage, a)
+			if err := guids("--app", a); err != nil {
+				return err
 			}
 			apps[i] = strings.ToLower(a) // as tokens carry it
 		}
@@ -121,7 +110,7 @@ func policy(ctx context.Context, args []string, getenv func(string) string, stdo
 		}
 		run = func(ps meetd.PolicyStore) error { return ps.DeletePolicy(ctx, strings.ToLower(*tenant), name) }
 	case "list":
-		if err := checkTenant(); err != nil {
+		if err := guids("--tenant", *tenant); err != nil {
 			return err
 		}
 		run = func(ps meetd.PolicyStore) error {

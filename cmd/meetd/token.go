@@ -32,10 +32,8 @@ func token(ctx context.Context, args []string, getenv func(string) string, stdou
 	if *tenant == "" || *user == "" && *app == "" {
 		return fmt.Errorf("%w: token needs --tenant and --user (delegated) or --app (application)", errUsage)
 	}
-	for _, id := range []struct{ flag, v string }{{"--tenant", *tenant}, {"--user", *user}, {"--app", *app}} {
-		if id.v != "" && !meetd.IsObjectID(id.v) {
-			return fmt.Errorf("%w: %s must be a GUID, not %q", errUsage, id.flag, id.v)
-		}
+	if err := guids("--tenant", *tenant, "--user", *user, "--app", *app); err != nil {
+		return err
 	}
 	st, err := sf.open(ctx, false)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"hash/maphash"
 	mrand "math/rand/v2"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -103,8 +104,8 @@ func (r *runner) work(ctx context.Context, w *worker, start time.Time, issued *a
 // knownIDs returns the hashes of the ids the preflight and the warm-up got:
 // a create in the measured phase must not get one of them either.
 func (r *runner) knownIDs() []uint64 {
-	var known []uint64
-	for _, id := range append(r.ids, r.preflightID) {
+	known := make([]uint64, 0, len(r.ids)+1)
+	for _, id := range slices.Concat(r.ids, [][]byte{r.preflightID}) {
 		if id != nil {
 			known = append(known, maphash.Bytes(r.seed, id))
 		}
