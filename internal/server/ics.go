@@ -57,7 +57,7 @@ func (s *Server) writeICS(w http.ResponseWriter, m *meetd.Meeting) {
 	if p := m.Organizer; p.UPN != "" {
 		foldLine(&b, "ORGANIZER"+icsCN(p)+":"+mailto(p.UPN))
 		for _, a := range m.Attendees {
-			if a.UPN != "" {
+			if a.UPN != "" && !anonymized(m, a) {
 				foldLine(&b, "ATTENDEE"+icsCN(a)+";ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION:"+mailto(a.UPN))
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -175,9 +176,25 @@ func (s *Server) joinViewOf(m *meetd.Meeting) joinView {
 	}
 	v.State, v.StateText = meetingState(s.now(), start, end)
 	for _, a := range m.Attendees {
-		v.Attendees = append(v.Attendees, joinPerson{Name: participantName(a), Role: roleText(a.Role)})
+		name := participantName(a)
+		if anonymized(m, a) {
+			name = "Someone whose identity is hidden"
+		}
+		v.Attendees = append(v.Attendees, joinPerson{Name: name, Role: roleText(a.Role)})
 	}
 	return v
+}
+
+// anonymized reports whether the meeting hides the participant's identity:
+// anonymizeIdentityForRoles names its role. A participant without a role is
+// an attendee. The page and the .ics are public like the link, so they
+// must not name someone the organizer chose to keep anonymous.
+func anonymized(m *meetd.Meeting, p meetd.Participant) bool {
+	role := p.Role
+	if role == "" {
+		role = meetd.RoleAttendee
+	}
+	return slices.Contains(m.Settings.AnonymizeIdentityForRoles, role)
 }
 
 // subjectOf is the meeting's subject, or a plain name when it has none.

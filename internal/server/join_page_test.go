@@ -280,3 +280,29 @@ func TestJoinPageUnavailable(t *testing.T) {
 		t.Errorf("Content-Type: got %q, want text/html", got)
 	}
 }
+
+// A meeting whose organizer anonymizes attendees' identities must not name
+// them on its public page or in its .ics: anyone holding the link sees those.
+func TestJoinPageAnonymizedAttendees(t *testing.T) {
+	e := newEnv(t)
+	m := e.do("POST", "/v1.0/me/onlineMeetings", e.organizer(),
+		`{"subject":"Intake","endDateTime":"2031-03-14T10:30:00Z","anonymizeIdentityForRoles":["attendee"],`+
+			`"participants":{"attendees":`+joinAttendees+`}}`).want(t, http.StatusCreated)
+	page := string(e.page(m).want(t, http.StatusOK).body)
+	ics := string(e.do("GET", icsOf(e, m), "", "").want(t, http.StatusOK).body)
+	for _, hidden := range []string{"Carol", "carol@contoso.com", "dave@fabrikam.com"} {
+		if strings.Contains(page, hidden) {
+			t.Errorf("the page names the anonymized attendee %q", hidden)
+		}
+		if strings.Contains(strings.ReplaceAll(ics, "\r\n ", ""), hidden) {
+			t.Errorf("the .ics names the anonymized attendee %q", hidden)
+		}
+	}
+	// Bob is a presenter, whose identity is not anonymized.
+	if !strings.Contains(page, "Bob Ngata") {
+		t.Errorf("the page hides the presenter, whose role is not anonymized")
+	}
+	if !strings.Contains(page, "Attendees (4)") {
+		t.Errorf("the page does not count every attendee")
+	}
+}
