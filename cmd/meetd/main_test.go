@@ -406,6 +406,7 @@ func TestUsageErrors(t *testing.T) {
 		{args: []string{"serve", "--max-body-bytes", "-1"}},
 		{args: []string{"serve", "--base-url", "not-a-url"}},
 		{args: []string{"serve"}, env: "MEETD_MONTHLY_MEETING_LIMIT=1abc"}, // as --monthly-meeting-limit 1abc is
+		{args: []string{"token", "--tenant", tenant, "--user", alice, "--token-version", "3.0"}},
 		{args: []string{"token", "--tenant", "contoso", "--user", alice}},
 		{args: []string{"token", "--tenant", tenant, "--app", "booking-system"}},
 		{args: []string{"policy", "create", "p", "--tenant", "contoso", "--app", appID}},

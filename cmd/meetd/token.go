@@ -35,6 +35,9 @@ func token(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := guids("--tenant", *tenant, "--user", *user, "--app", *app); err != nil {
 		return err
 	}
+	if *ver != auth.Version1 && *ver != auth.Version2 {
+		return fmt.Errorf("%w: --token-version must be %s or %s, not %q", errUsage, auth.Version1, auth.Version2, *ver)
+	}
 	st, err := sf.open(ctx, false)
 	if err != nil {
 		return err
