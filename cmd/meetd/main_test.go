@@ -405,6 +405,7 @@ func TestUsageErrors(t *testing.T) {
 		{args: []string{"serve", "--log-level", "loud"}},
 		{args: []string{"serve", "--max-body-bytes", "-1"}},
 		{args: []string{"serve", "--base-url", "not-a-url"}},
+		{args: []string{"serve", "--db", "sqlite:"}},
 		{args: []string{"serve"}, env: "MEETD_MONTHLY_MEETING_LIMIT=1abc"}, // as --monthly-meeting-limit 1abc is
 		{args: []string{"token", "--tenant", tenant, "--user", alice, "--token-version", "3.0"}},
 		{args: []string{"token", "--tenant", "contoso", "--user", alice}},
@@ -413,6 +414,7 @@ func TestUsageErrors(t *testing.T) {
 		{args: []string{"policy", "list", "--tenant", "contoso"}},
 	} {
 		cmd := exec.Command(meetdBin, c.args...)
+		cmd.Dir = t.TempDir() // nothing a refused command writes lands in the package
 		cmd.Env = append(os.Environ(), "MEETD_DATA="+t.TempDir(), "MEETD_ADDR=127.0.0.1:0")
 		if c.env != "" {
 			cmd.Env = append(cmd.Env, c.env)

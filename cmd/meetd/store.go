@@ -57,6 +57,9 @@ func (sf storeFlags) open(ctx context.Context, server bool) (*openedStore, error
 		dir := *sf.data
 		path := filepath.Join(dir, "meetd.db")
 		if p, ok := strings.CutPrefix(db, "sqlite:"); ok {
+			if p == "" {
+				return nil, fmt.Errorf("%w: --db sqlite:PATH needs a PATH", errUsage)
+			}
 			path = p
 			if dir == "" || !flagSet(sf.data) {
 				dir = filepath.Dir(p)
