@@ -34,7 +34,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	toll := f.string("toll-number", "", "audio conferencing toll number shown in meetings (none: audioConferencing is null)")
 	tollFree := f.string("toll-free-number", "", "audio conferencing toll-free number")
 	dialin := f.string("dialin-url", "", "URL of the dial-in numbers page")
-	tokenCache := f.int("token-cache", 16384, "verified tokens kept until they expire (each costs about the token's size); negative turns the cache off")
+	tokenCache := f.int("token-cache", auth.DefaultCacheSize, "verified tokens kept until they expire (each costs about the token's size); 0 is the default, negative turns the cache off")
 	maxBody := f.int("max-body-bytes", 1<<20, "largest request body accepted, after gzip decoding")
 	pprofAddr := f.string("pprof", "", "serve Go's pprof profiles on this separate address (e.g. 127.0.0.1:6060); off when empty")
 	drain := f.duration("shutdown-timeout", 30*time.Second, "how long SIGTERM waits for in-flight requests")

@@ -19,8 +19,9 @@ import (
 const DefaultSkew = 60 * time.Second
 
 // DefaultCacheSize is how many verified tokens a Verifier remembers when
-// VerifierOptions.CacheSize is zero.
-const DefaultCacheSize = 65536
+// VerifierOptions.CacheSize is zero, and `meetd serve --token-cache`'s
+// default: ~20 MB of ~1 KB tokens when full, within serve's memory budget.
+const DefaultCacheSize = 16384
 
 // maxTokenLen bounds the tokens worth parsing. Entra ID's largest access
 // tokens (many group claims) stay well below it.
@@ -36,7 +37,7 @@ type VerifierOptions struct {
 	// CacheSize bounds how many verified tokens are remembered:
 	// DefaultCacheSize when zero; a negative value turns the cache off.
 	// Each entry holds its token, so the cache's memory is about
-	// CacheSize times the tokens' length (~1 KB each): ~80 MB when full.
+	// CacheSize times the tokens' length (~1 KB each).
 	CacheSize int
 }
 
