@@ -33,6 +33,8 @@ type Error struct {
 	RetryAfter time.Duration
 }
 
+// Error returns the code, the message and the cause, for logs; callers see
+// only ErrorMessage's text.
 func (e *Error) Error() string {
 	if e.Err != nil {
 		return fmt.Sprintf("meetd %s: %s: %v", e.Code, e.Message, e.Err)
@@ -40,6 +42,7 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("meetd %s: %s", e.Code, e.Message)
 }
 
+// Unwrap returns the cause, so that errors.Is and errors.As see it.
 func (e *Error) Unwrap() error { return e.Err }
 
 // Errorf returns an *Error with the given code and a formatted message.

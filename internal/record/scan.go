@@ -29,6 +29,7 @@ type SyntaxError struct {
 	Msg    string
 }
 
+// Error says what was wrong and at which byte.
 func (e *SyntaxError) Error() string {
 	return "record: " + e.Msg + " at offset " + strconv.Itoa(e.Offset)
 }
