@@ -126,7 +126,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if *pprofAddr != "" {
 		stopProfiles, err := servePprof(*pprofAddr, log)
 		if err != nil {
-			return err
+			return fmt.Errorf("--pprof: %w", err)
 		}
 		defer stopProfiles()
 	}
