@@ -18,8 +18,9 @@ const policyUsage = `meetd policy — application access policies, as Teams Powe
   meetd policy list   [--tenant T]
   meetd policy delete NAME --tenant T
 
-A per-user grant overrides the global one. A running server sees changes
-within a second (MEETD_POLICY_TTL).`
+Each acts on the store of the server: give the same --data DIR or --db URL
+("meetd policy SUBCOMMAND -h" lists the flags). A per-user grant overrides
+the global one. A running server sees changes within a second (MEETD_POLICY_TTL).`
 
 // listFlag collects a repeatable flag; each value may itself be a list.
 type listFlag []string
