@@ -26,7 +26,7 @@ const (
 // latency percentiles; see internal/bench (imported as load: the
 // subcommand's function has the name).
 func bench(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	f := newFlagSet("bench", getenv, stderr)
+	f := newFlagSet("bench", getenv, stdout, stderr)
 	sf := addStoreFlags(f)
 	url := f.string("url", "http://127.0.0.1:8080", "root URL of the server under load")
 	tok := f.string("token", "", "bearer token to send (default: mint one from --data/--db's signing key)")

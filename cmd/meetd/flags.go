@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -14,16 +16,20 @@ import (
 
 // newFlagSet returns a flag set whose defaults come from MEETD_* variables:
 // --base-url reads MEETD_BASE_URL, and so on.
-func newFlagSet(name string, getenv func(string) string, stderr io.Writer) *envFlags {
-	fs := flag.NewFlagSet("meetd "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	return &envFlags{FlagSet: fs, getenv: getenv}
+func newFlagSet(name string, getenv func(string) string, stdout, stderr io.Writer) *envFlags {
+	f := &envFlags{FlagSet: flag.NewFlagSet("meetd "+name, flag.ContinueOnError), getenv: getenv, stdout: stdout, stderr: stderr}
+	// flag writes the same flag list for -h and for a bad flag; parse sends
+	// it to stdout for the one and to stderr for the other.
+	f.SetOutput(&f.out)
+	return f
 }
 
 type envFlags struct {
 	*flag.FlagSet
-	getenv func(string) string
-	errs   []error
+	getenv         func(string) string
+	stdout, stderr io.Writer
+	out            bytes.Buffer // what flag printed during the last Parse
+	errs           []error
 }
 
 func envName(flagName string) string {
@@ -82,7 +88,13 @@ func (f *envFlags) parse(args []string) (positional []string, err error) {
 		return nil, fmt.Errorf("%w: %v", errUsage, f.errs[0])
 	}
 	for {
+		f.out.Reset()
 		if err := f.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				f.out.WriteTo(f.stdout)
+				return nil, errHelp
+			}
+			f.out.WriteTo(f.stderr)
 			return nil, fmt.Errorf("%w: %v", errUsage, err)
 		}
 		args = f.Args()

@@ -38,7 +38,7 @@ func policy(ctx context.Context, args []string, getenv func(string) string, stdo
 		return nil
 	}
 	sub := args[0]
-	f := newFlagSet("policy "+sub, getenv, stderr)
+	f := newFlagSet("policy "+sub, getenv, stdout, stderr)
 	sf := addStoreFlags(f)
 	tenant := f.string("tenant", "", "tenant id")
 	var apps listFlag

@@ -10,6 +10,10 @@ import (
 // errUsage marks errors in how meetd was called (exit status 2).
 var errUsage = errors.New("usage")
 
+// errHelp is what a command returns once it has printed the help its -h
+// asked for: run reports success, as it does for "meetd --help".
+var errHelp = errors.New("help printed")
+
 // version is set at build time with -ldflags "-X main.version=…".
 var version = "dev"
 
@@ -32,15 +36,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("%w: no command", errUsage)
 	}
+	var err error
 	switch cmd, rest := args[0], args[1:]; cmd {
 	case "serve":
-		return serve(ctx, rest, getenv, stdout, stderr)
+		err = serve(ctx, rest, getenv, stdout, stderr)
 	case "token":
-		return token(ctx, rest, getenv, stdout, stderr)
+		err = token(ctx, rest, getenv, stdout, stderr)
 	case "policy":
-		return policy(ctx, rest, getenv, stdout, stderr)
+		err = policy(ctx, rest, getenv, stdout, stderr)
 	case "bench":
-		return bench(ctx, rest, getenv, stdout, stderr)
+		err = bench(ctx, rest, getenv, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "meetd", version)
 		return nil
@@ -51,4 +56,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("%w: unknown command %q", errUsage, cmd)
 	}
+	if errors.Is(err, errHelp) {
+		return nil
+	}
+	return err
 }

@@ -24,7 +24,7 @@ import (
 // serve runs the HTTP server until ctx is cancelled (SIGINT/SIGTERM), then
 // drains in-flight requests and closes the store.
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	f := newFlagSet("serve", getenv, stderr)
+	f := newFlagSet("serve", getenv, stdout, stderr)
 	sf := addStoreFlags(f)
 	addr := f.string("addr", "127.0.0.1:8080", "listen address; port 0 picks a free one")
 	baseURL := f.string("base-url", "", "public URL of this server, used in joinWebUrl (default http://ADDR)")

@@ -12,7 +12,7 @@ import (
 
 // token mints a dev access token signed by this meetd's issuer.
 func token(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	f := newFlagSet("token", getenv, stderr)
+	f := newFlagSet("token", getenv, stdout, stderr)
 	sf := addStoreFlags(f)
 	tenant := f.string("tenant", "", "tenant id (tid)")
 	user := f.string("user", "", "user object id (oid): mints a delegated token")
