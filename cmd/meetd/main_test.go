@@ -410,6 +410,7 @@ func TestUsageErrors(t *testing.T) {
 		{args: []string{"token", "--tenant", tenant, "--user", alice, "--token-version", "3.0"}},
 		{args: []string{"token", "--tenant", "contoso", "--user", alice}},
 		{args: []string{"token", "--tenant", tenant, "--app", "booking-system"}},
+		{args: []string{"token", "--tenant", tenant, "--user", alice, "alice@contoso.com"}}, // --upn forgotten
 		{args: []string{"policy", "create", "p", "--tenant", "contoso", "--app", appID}},
 		{args: []string{"policy", "list", "--tenant", "contoso"}},
 	} {

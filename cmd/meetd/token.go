@@ -23,8 +23,10 @@ func token(ctx context.Context, args []string, getenv func(string) string, stdou
 	ttl := f.duration("ttl", 0, "lifetime (default 1h); negative mints an expired token")
 	ver := f.string("token-version", "1.0", "token format: 1.0 (sts.windows.net issuer) or 2.0")
 	aud := f.string("aud", "", "audience (default Graph's)")
-	if _, err := f.parse(args); err != nil {
+	if pos, err := f.parse(args); err != nil {
 		return err
+	} else if len(pos) > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, pos[0])
 	}
 	if *ttl == 0 {
 		*ttl = time.Hour
