@@ -20,9 +20,21 @@ func TestCommandHelp(t *testing.T) {
 			t.Errorf("meetd %v: got %v, stdout %q, stderr %q; want nil and the flags on stdout only", args, err, stdout.String(), stderr.String())
 		}
 	}
-	var stdout, stderr bytes.Buffer
-	err := run(t.Context(), []string{"token", "--ttl", "1x"}, noEnv, &stdout, &stderr)
-	if !errors.Is(err, errUsage) || !strings.Contains(stderr.String(), "-tenant") || stdout.Len() != 0 {
-		t.Errorf("meetd token --ttl 1x: got %v, stdout %q, stderr %q; want a usage error and the flags on stderr only", err, stdout.String(), stderr.String())
+	// Usage errors print to stderr only: a script that reads stdout gets
+	// nothing from a command it called wrongly.
+	for _, c := range []struct {
+		args []string
+		want string // on stderr
+	}{
+		{[]string{"token", "--ttl", "1x"}, "-tenant"},
+		{[]string{"policy"}, "meetd policy create"},
+		{[]string{}, "meetd serve"},
+		{[]string{"bogus"}, "meetd serve"},
+	} {
+		var stdout, stderr bytes.Buffer
+		err := run(t.Context(), c.args, noEnv, &stdout, &stderr)
+		if !errors.Is(err, errUsage) || !strings.Contains(stderr.String(), c.want) || stdout.Len() != 0 {
+			t.Errorf("meetd %v: got %v, stdout %q, stderr %q; want a usage error and %q on stderr only", c.args, err, stdout.String(), stderr.String(), c.want)
+		}
 	}
 }

@@ -31,10 +31,11 @@ func (l *listFlag) Set(v string) error { *l = append(*l, splitList(v)...); retur
 // policy manages application access policies in the store.
 func policy(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprintln(stdout, policyUsage)
 		if len(args) == 0 {
+			fmt.Fprintln(stderr, policyUsage) // a usage error, like run's own
 			return fmt.Errorf("%w: policy needs a subcommand", errUsage)
 		}
+		fmt.Fprintln(stdout, policyUsage)
 		return nil
 	}
 	sub := args[0]
