@@ -30,7 +30,7 @@ func main() {
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "meetd:", err)
+		fmt.Fprintln(os.Stderr, "meetd:", errorText(err))
 		if errors.Is(err, errUsage) {
 			os.Exit(2)
 		}

@@ -399,20 +399,25 @@ func TestUsageErrors(t *testing.T) {
 	for _, c := range []struct {
 		args []string
 		env  string
+		says string
 	}{
-		{args: []string{}}, {args: []string{"bogus"}}, {args: []string{"token"}},
-		{args: []string{"policy", "grant", "x", "--tenant", tenant}},
-		{args: []string{"serve", "--log-level", "loud"}},
-		{args: []string{"serve", "--max-body-bytes", "-1"}},
-		{args: []string{"serve", "--base-url", "not-a-url"}},
-		{args: []string{"serve", "--db", "sqlite:"}},
-		{args: []string{"serve"}, env: "MEETD_MONTHLY_MEETING_LIMIT=1abc"}, // as --monthly-meeting-limit 1abc is
-		{args: []string{"token", "--tenant", tenant, "--user", alice, "--token-version", "3.0"}},
-		{args: []string{"token", "--tenant", "contoso", "--user", alice}},
-		{args: []string{"token", "--tenant", tenant, "--app", "booking-system"}},
-		{args: []string{"token", "--tenant", tenant, "--user", alice, "alice@contoso.com"}}, // --upn forgotten
-		{args: []string{"policy", "create", "p", "--tenant", "contoso", "--app", appID}},
-		{args: []string{"policy", "list", "--tenant", "contoso"}},
+		{args: []string{}, says: "no command"},
+		{args: []string{"bogus"}, says: `unknown command "bogus"`},
+		{args: []string{"token"}, says: "token needs --tenant and --user"},
+		{args: []string{"policy", "grant", "x", "--tenant", tenant}, says: "exactly one of --user OID or --global"},
+		{args: []string{"serve", "--log-level", "loud"}, says: "--log-level"},
+		{args: []string{"serve", "--max-body-bytes", "-1"}, says: "--max-body-bytes must not be negative"},
+		{args: []string{"serve", "--base-url", "not-a-url"}, says: "--base-url must be an absolute"},
+		{args: []string{"serve", "--db", "sqlite:"}, says: "needs a PATH"},
+		{args: []string{"serve"}, env: "MEETD_MONTHLY_MEETING_LIMIT=1abc", says: "MEETD_MONTHLY_MEETING_LIMIT"}, // as --monthly-meeting-limit 1abc is
+		{args: []string{"token", "--tenant", tenant, "--user", alice, "--token-version", "3.0"}, says: "--token-version must be"},
+		{args: []string{"token", "--tenant", "contoso", "--user", alice}, says: `--tenant must be a GUID, not "contoso"`},
+		{args: []string{"token", "--tenant", tenant, "--app", "booking-system"}, says: `--app must be a GUID`},
+		{args: []string{"token", "--tenant", tenant, "--user", alice, "alice@contoso.com"}, says: `unexpected argument "alice@contoso.com"`}, // --upn forgotten
+		{args: []string{"policy", "create", "p", "--tenant", "contoso", "--app", appID}, says: "--tenant must be a GUID"},
+		{args: []string{"policy", "list", "--tenant", "contoso"}, says: "--tenant must be a GUID"},
+		// A DSN pgx cannot parse is how meetd was called, not an outage.
+		{args: []string{"token", "--tenant", tenant, "--user", alice, "--db", "postgres://u:secret@127.0.0.1:99999/x"}, says: "--db: The PostgreSQL DSN is not valid: invalid port"},
 	} {
 		cmd := exec.Command(meetdBin, c.args...)
 		cmd.Dir = t.TempDir() // nothing a refused command writes lands in the package
@@ -420,12 +425,23 @@ func TestUsageErrors(t *testing.T) {
 		if c.env != "" {
 			cmd.Env = append(cmd.Env, c.env)
 		}
-		out, err := cmd.CombinedOutput()
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		err := cmd.Run()
 		ee, ok := err.(*exec.ExitError)
 		if !ok || ee.ExitCode() != 2 {
-			t.Errorf("meetd %v (%s): got %v, want exit status 2\n%s", c.args, c.env, err, out)
+			t.Errorf("meetd %v (%s): got %v, want exit status 2\n%s", c.args, c.env, err, &stderr)
+		}
+		if last := lastLine(stderr.String()); !strings.HasPrefix(last, "meetd: usage: ") || !strings.Contains(last, c.says) {
+			t.Errorf("meetd %v (%s): last line of stderr %q, want \"meetd: usage: …\" saying %q", c.args, c.env, last, c.says)
 		}
 	}
+}
+
+// lastLine is s's last non-empty line.
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return lines[len(lines)-1]
 }
 
 // token and policy act on the store a server uses: given a folder with

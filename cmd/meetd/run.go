@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
+
+	"github.com/meetd/meetd"
 )
 
 // errUsage marks errors in how meetd was called (exit status 2).
@@ -60,4 +63,25 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return nil
 	}
 	return err
+}
+
+// errorText is err as main prints it. A domain error's Error() is written
+// for logs ("meetd unavailable: The meeting store is unavailable; try again
+// shortly.: postgres: …"); on the command line its code and its advice to
+// an HTTP caller are noise, so it reads "what failed: why" instead.
+func errorText(err error) string {
+	text := err.Error()
+	var e *meetd.Error
+	if !errors.As(err, &e) {
+		return text
+	}
+	short := strings.TrimSuffix(e.Message, ".")
+	switch {
+	case e.Err == nil:
+	case e.Code == meetd.EUNAVAILABLE:
+		short = "unavailable: " + e.Err.Error()
+	default:
+		short += ": " + e.Err.Error()
+	}
+	return strings.Replace(text, e.Error(), short, 1)
 }

@@ -52,7 +52,7 @@ func (sf storeFlags) open(ctx context.Context, server bool) (*openedStore, error
 	db := *sf.db
 	switch {
 	case strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://") || isKeywordDSN(db):
-		return openPostgres(ctx, db, server)
+		return openPostgres(ctx, db)
 	case db == "" || strings.HasPrefix(db, "sqlite:"):
 		dir := *sf.data
 		path := filepath.Join(dir, "meetd.db")

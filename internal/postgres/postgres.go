@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -153,16 +154,22 @@ func wrapOp(op string, err error) error { return fmt.Errorf("postgres: %s: %w", 
 // dsnReason returns why pgx could not parse a DSN, without the DSN: pgx's
 // own message quotes it with the password hidden only as well as pgx can
 // guess (an escaped space in a keyword DSN's password showed the rest of
-// it), and url.Parse's errors quote the URL whole.
+// it), and url.Parse's errors quote the URL whole. pgx's reason ("invalid
+// port", "cannot parse pool_max_conns (…)") is kept: it is made of the
+// setting's name and parsers' errors, never the DSN.
 func dsnReason(err error) error {
 	var pe *pgconn.ParseConfigError
-	if !errors.As(err, &pe) || pe.Unwrap() == nil {
+	if !errors.As(err, &pe) {
 		return errors.New("pgx could not parse it")
 	}
-	cause := pe.Unwrap()
+	// The same error with a placeholder for the DSN: fields it cannot set
+	// are copied with the struct.
+	safe := *pe
+	safe.ConnString = ""
+	reason := strings.TrimPrefix(safe.Error(), "cannot parse ``: ")
 	var ue *url.Error
-	if errors.As(cause, &ue) {
-		return ue.Err
+	if errors.As(pe.Unwrap(), &ue) {
+		reason = strings.Replace(reason, ue.Error(), ue.Err.Error(), 1)
 	}
-	return cause
+	return errors.New(reason)
 }

@@ -221,21 +221,27 @@ func TestQuotaUnderRepeatableRead(t *testing.T) {
 	}
 }
 
-// A DSN pgx cannot parse is refused without showing its password, however
-// it is spelled: pgx's own message showed the rest of an escaped one.
+// A DSN pgx cannot parse is refused with pgx's reason, so the operator
+// knows what to mend, but without its password, however it is spelled:
+// pgx's own message showed the rest of an escaped one.
 func TestOpenBadDSN(t *testing.T) {
-	for _, dsn := range []string{
-		"postgres://u:secret@127.0.0.1:notaport/x",
-		`host=db user=meetd password=Top\ secret sslmode=bogus`,
-		`host=127.0.0.1 port=abc password='top\' secret'`,
-		"postgres://u:secret@[::1/x",
+	for _, c := range []struct{ dsn, reason string }{
+		{"postgres://u:secret@127.0.0.1:notaport/x", "invalid port"},
+		{`host=db user=meetd password=Top\ secret sslmode=bogus`, "sslmode is invalid"},
+		{`host=127.0.0.1 port=abc password='top\' secret'`, "invalid port"},
+		{"postgres://u:secret@[::1/x", `matching "]" in IPv6 host`},
+		{"postgres://u:secret@127.0.0.1:99999/x", "invalid port"},
+		{"postgres://u:secret@127.0.0.1/x?pool_max_conns=many", "pool_max_conns"},
 	} {
-		_, err := postgres.Open(t.Context(), dsn, postgres.Options{})
+		_, err := postgres.Open(t.Context(), c.dsn, postgres.Options{})
 		if got := meetd.ErrorCode(err); got != meetd.EINVALID {
-			t.Fatalf("%s: got %q (%v), want %q", dsn, got, err, meetd.EINVALID)
+			t.Fatalf("%s: got %q (%v), want %q", c.dsn, got, err, meetd.EINVALID)
 		}
 		if strings.Contains(err.Error(), "secret") {
-			t.Fatalf("%s: error shows the password: %v", dsn, err)
+			t.Fatalf("%s: error shows the password: %v", c.dsn, err)
+		}
+		if !strings.Contains(err.Error(), c.reason) {
+			t.Errorf("%s: got %v, want pgx's reason %q", c.dsn, err, c.reason)
 		}
 	}
 }
