@@ -135,7 +135,14 @@ func TestUnknownRoutes(t *testing.T) {
 	e := newEnv(t)
 	tok := e.user(tenantA, alice)
 	e.do("GET", "/v1.0/me/events", tok, "").wantError(t, http.StatusBadRequest, "BadRequest", "")
-	e.do("PUT", "/v1.0/me/onlineMeetings/abc", tok, `{}`).wantError(t, http.StatusBadRequest, "BadRequest", "")
+	// A method meetd does not serve on a meeting or on createOrGet is
+	// refused, not redirected to the path with a slash.
+	for _, method := range []string{"PUT", "POST", "OPTIONS"} {
+		for _, p := range []string{"/v1.0/me/onlineMeetings/abc", "/beta/users/" + alice + "/onlineMeetings/abc"} {
+			e.do(method, p, tok, `{}`).wantError(t, http.StatusBadRequest, "BadRequest", "The "+method+" method is not supported on "+p+".")
+		}
+	}
+	e.do("PUT", "/v1.0/me/onlineMeetings/createOrGet", tok, `{}`).wantError(t, http.StatusBadRequest, "BadRequest", "The PUT method is not supported on /v1.0/me/onlineMeetings/createOrGet.")
 	// The first segment meetd does not route is named, with or without a
 	// token, as for any other unknown path.
 	for path, seg := range map[string]string{

@@ -18,6 +18,7 @@ func (s *Server) routes() {
 			s.mux.Handle("PATCH "+base+"/{meetingId}", s.api(s.update))
 			s.mux.Handle("DELETE "+base+"/{meetingId}", s.api(s.delete))
 			s.mux.Handle(base+"/{meetingId}/", http.HandlerFunc(s.unknownSegment)) // …/{id}/attendanceReports, …/createOrGet/x
+			s.mux.Handle(base+"/{meetingId}", s.api(s.notSupported))               // PUT …/{id}: else ServeMux redirects it to …/{id}/
 			s.mux.Handle(base+"/", s.api(s.notSupported))
 			s.mux.Handle(base, s.api(s.notSupported))
 		}
