@@ -44,8 +44,17 @@ type SettingsPatch struct {
 	ShareMeetingChatHistoryDefault *string
 
 	AnonymizeIdentityForRoles *[]Role
-	Watermark                 **Watermark        // set to a nil *Watermark to clear
+	Watermark                 *WatermarkPatch
 	ChatRestrictions          **ChatRestrictions // set to a nil *ChatRestrictions to clear
+}
+
+// WatermarkPatch changes watermarkProtection. Clear removes it (a null);
+// otherwise the values given are set and the other is left as it was, as a
+// PATCH leaves alone what its body does not name.
+type WatermarkPatch struct {
+	Clear             bool
+	ForContentSharing *bool
+	ForVideo          *bool
 }
 
 // Update applies a PATCH to the organizer's meeting and returns the whole
@@ -200,8 +209,22 @@ func (p *SettingsPatch) apply(m *Meeting) error {
 			st.AnonymizeIdentityForRoles = []Role{}
 		}
 	}
-	if p.Watermark != nil {
-		st.Watermark = *p.Watermark
+	if w := p.Watermark; w != nil {
+		if w.Clear {
+			st.Watermark = nil
+		} else {
+			var next Watermark
+			if st.Watermark != nil {
+				next = *st.Watermark
+			}
+			if w.ForContentSharing != nil {
+				next.ForContentSharing = *w.ForContentSharing
+			}
+			if w.ForVideo != nil {
+				next.ForVideo = *w.ForVideo
+			}
+			st.Watermark = &next
+		}
 	}
 	if p.ChatRestrictions != nil {
 		st.ChatRestrictions = *p.ChatRestrictions

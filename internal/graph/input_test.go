@@ -125,7 +125,7 @@ func TestDecodeMeetingInput(t *testing.T) {
 				AllowAttendeeToEnableMic: ptr(false), AllowBreakoutRooms: ptr(true), AllowCopyingAndSharingMeetingContent: ptr(false),
 				AllowPowerPointSharing: ptr(true), AllowRecording: ptr(false), AllowTranscription: ptr(true), AllowWhiteboard: ptr(false),
 				RecordAutomatically: ptr(true), AnonymizeIdentityForRoles: &[]meetd.Role{meetd.RoleAttendee},
-				Watermark: ptr(&meetd.Watermark{ForContentSharing: true}),
+				Watermark: &meetd.WatermarkPatch{ForContentSharing: ptr(true)},
 			}},
 		},
 	} {

@@ -29,7 +29,7 @@ func TestDecodeMeetingPatch(t *testing.T) {
 		{
 			name: "null subject clears it, null watermark removes it, other nulls are absent",
 			body: `{"subject":null,"watermarkProtection":null,"allowedPresenters":null,"allowRecording":null,"startDateTime":null,"participants":{"attendees":null},"lobbyBypassSettings":null}`,
-			want: meetd.MeetingPatch{Subject: ptr(""), Settings: meetd.SettingsPatch{Watermark: ptr[*meetd.Watermark](nil)}},
+			want: meetd.MeetingPatch{Subject: ptr(""), Settings: meetd.SettingsPatch{Watermark: &meetd.WatermarkPatch{Clear: true}}},
 		},
 		{
 			name: "attendees replace, organizer passed on",
@@ -60,7 +60,7 @@ func TestDecodeMeetingPatch(t *testing.T) {
 				AllowBreakoutRooms: ptr(false), AllowCopyingAndSharingMeetingContent: ptr(true), AllowPowerPointSharing: ptr(false),
 				AllowRecording: ptr(true), AllowTranscription: ptr(false), AllowWhiteboard: ptr(true), RecordAutomatically: ptr(false),
 				AnonymizeIdentityForRoles: &[]meetd.Role{meetd.RoleAttendee, meetd.RoleCoorganizer},
-				Watermark:                 ptr(&meetd.Watermark{ForContentSharing: true, ForVideo: true}),
+				Watermark:                 &meetd.WatermarkPatch{ForContentSharing: ptr(true), ForVideo: ptr(true)},
 			}},
 		},
 		{

@@ -77,25 +77,22 @@ func decodeSettings(w *wireMeeting, sp *meetd.SettingsPatch) error {
 		sp.AnonymizeIdentityForRoles = &roles
 	}
 	if raw := w[fWatermarkProtection]; raw != nil {
-		var wm *meetd.Watermark // null clears
-		if !isNull(raw) {
+		wp := &meetd.WatermarkPatch{Clear: isNull(raw)} // null clears
+		if !wp.Clear {
 			var ww [2][]byte
 			if err := decodeObject(raw, top(fWatermarkProtection), watermarkNames, ww[:]); err != nil {
 				return err
 			}
-			wm = &meetd.Watermark{}
-			dst := [2]*bool{&wm.ForContentSharing, &wm.ForVideo}
+			dst := [2]**bool{&wp.ForContentSharing, &wp.ForVideo}
 			for k, v := range ww {
 				b, err := decodeBool(v, at(watermarkPaths[k]))
 				if err != nil {
 					return err
 				}
-				if b != nil {
-					*dst[k] = *b
-				}
+				*dst[k] = b
 			}
 		}
-		sp.Watermark = &wm
+		sp.Watermark = wp
 	}
 	if raw := w[fChatRestrictions]; raw != nil {
 		var cr *meetd.ChatRestrictions // null clears

@@ -208,6 +208,30 @@ func TestUpdate(t *testing.T) {
 	e.do("PATCH", path, e.user(tenantA, alice, meetd.ScopeRead), `{"subject":"x"}`).wantError(t, http.StatusForbidden, "Forbidden", "")
 }
 
+// A PATCH of a complex setting changes only the values it names, as
+// Graph's documented lobbyBypassSettings example does: "supply only the
+// values for properties that should be updated".
+func TestUpdateLeavesUnnamedValuesAlone(t *testing.T) {
+	e := newEnv(t)
+	tok := e.user(tenantA, alice)
+	m := e.createOrGet("/me", tok, `{"externalId":"merge"}`).want(t, http.StatusCreated)
+	path := "/v1.0/me/onlineMeetings/" + m.str("id")
+	e.do("PATCH", path, tok, `{"lobbyBypassSettings":{"scope":"everyone"},"watermarkProtection":{"isEnabledForContentSharing":true,"isEnabledForVideo":true}}`).want(t, http.StatusOK)
+	r := e.do("PATCH", path, tok, `{"lobbyBypassSettings":{"isDialInBypassEnabled":true},"watermarkProtection":{"isEnabledForVideo":false}}`).want(t, http.StatusOK)
+	for k, want := range map[string]any{
+		"lobbyBypassSettings.scope": "everyone", "lobbyBypassSettings.isDialInBypassEnabled": true,
+		"watermarkProtection.isEnabledForContentSharing": true, "watermarkProtection.isEnabledForVideo": false,
+	} {
+		if got := r.get(k); got != want {
+			t.Errorf("%s: got %v, want %v", k, got, want)
+		}
+	}
+	// null still removes the watermark.
+	if got := e.do("PATCH", path, tok, `{"watermarkProtection":null}`).want(t, http.StatusOK).get("watermarkProtection"); got != nil {
+		t.Errorf("watermarkProtection after null: got %v, want null", got)
+	}
+}
+
 // Checklist 46, 47: delete, and what follows it.
 func TestDelete(t *testing.T) {
 	e := newEnv(t)
