@@ -56,6 +56,12 @@ func TestTokensAreVerified(t *testing.T) {
 			if c.status == 401 && !strings.HasPrefix(r.header.Get("WWW-Authenticate"), "Bearer ") {
 				t.Errorf("WWW-Authenticate: got %q, want a Bearer challenge", r.header.Get("WWW-Authenticate"))
 			}
+			// The hint about SDK allowed hosts is for a request that sent
+			// no token; an expired or forged one was sent.
+			noToken := c.header == "" || c.header == "Bearer "
+			if got := r.header.Get("WWW-Authenticate"); c.status == 401 && strings.Contains(got, "no bearer token") != noToken {
+				t.Errorf("WWW-Authenticate: got %q, want the no-token hint only when no token was sent", got)
+			}
 		})
 	}
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -144,6 +145,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if status == http.StatusUnauthorized {
 		h["WWW-Authenticate"] = wwwAuthenticate
+		if errors.Is(err, errNoToken) {
+			h["WWW-Authenticate"] = wwwAuthenticateNoToken
+		}
 	}
 	if secs, ok := graph.RetryAfter(err); ok {
 		h["Retry-After"] = []string{strconv.Itoa(secs)}
