@@ -27,6 +27,7 @@ type keyFilter struct {
 	mask  uint64 // bits-1; the size is a power of two
 	seed  maphash.Seed
 	ready atomic.Bool
+	chunk int // meetings per read transaction of the scan
 
 	once   sync.Once
 	wg     sync.WaitGroup
@@ -51,6 +52,7 @@ func newKeyFilter(bytes int) *keyFilter {
 		words:  make([]atomic.Uint64, words),
 		mask:   uint64(words*64 - 1),
 		seed:   maphash.MakeSeed(),
+		chunk:  keyScanChunk,
 		ctx:    ctx,
 		cancel: cancel,
 	}
@@ -101,7 +103,7 @@ func (f *keyFilter) load(db *sql.DB) {
 	}
 	f.once.Do(func() {
 		f.wg.Go(func() {
-			if scanKeys(f.ctx, db, f.add) == nil {
+			if scanKeys(f.ctx, db, f.chunk, f.add) == nil {
 				f.ready.Store(true)
 			}
 		})
@@ -117,17 +119,17 @@ func (f *keyFilter) close() {
 	f.wg.Wait()
 }
 
-// keyScanChunk is how many meetings one read transaction of the scan takes.
-var keyScanChunk = 10000
+// keyScanChunk is how many meetings one read transaction of the scan takes
+// (keyFilter.chunk; tests take fewer).
+const keyScanChunk = 10000
 
 // scanKeys calls add with the key of every stored meeting (deleted ones'
 // too: a false "maybe" is harmless), in short read transactions of
-// keyScanChunk rows along the organizer index, which covers the query, so
+// chunk rows along the organizer index, which covers the query, so
 // that the scan reads no meeting and never holds a snapshot (and the WAL)
 // for long. A key created meanwhile may be missed by the scan, but the
 // writer has added it.
-func scanKeys(ctx context.Context, db *sql.DB, add func(meetd.Key)) error {
-	chunk := keyScanChunk
+func scanKeys(ctx context.Context, db *sql.DB, chunk int, add func(meetd.Key)) error {
 	type position struct {
 		key       meetd.Key
 		createdBy string
