@@ -23,9 +23,9 @@ type storeFlags struct {
 
 func addStoreFlags(f *envFlags) storeFlags {
 	return storeFlags{
-		data: f.string("data", "./meetd-data", "data folder for the embedded SQLite store and the signing key"),
+		data: f.string("data", defaultData, "data folder for the embedded SQLite store and the signing key"),
 		db:   f.string("db", "", "store URL: postgres://… or sqlite:PATH (default: SQLite in --data)"),
-		sync: f.string("sync", "full", "SQLite durability: full (every 201 survives power loss) or normal (survives a crash of meetd, not of the machine)"),
+		sync: f.string("sync", "full", "SQLite durability (PostgreSQL's commits are always durable): full (every 201 survives power loss) or normal (survives a crash of meetd, not of the machine)"),
 	}
 }
 
@@ -61,7 +61,7 @@ func (sf storeFlags) open(ctx context.Context, server bool) (*openedStore, error
 				return nil, fmt.Errorf("%w: --db sqlite:PATH needs a PATH", errUsage)
 			}
 			path = p
-			if dir == "" || !flagSet(sf.data) {
+			if dir == "" || !sf.dataGiven() {
 				dir = filepath.Dir(p)
 			}
 		}
@@ -103,9 +103,12 @@ func (sf storeFlags) open(ctx context.Context, server bool) (*openedStore, error
 	}
 }
 
-// flagSet reports whether a string flag differs from its zero value; used
-// to tell "--data given" from its default.
-func flagSet(p *string) bool { return p != nil && *p != "./meetd-data" }
+// defaultData is --data's default.
+const defaultData = "./meetd-data"
+
+// dataGiven reports whether --data (or MEETD_DATA) names another folder
+// than the default.
+func (sf storeFlags) dataGiven() bool { return *sf.data != defaultData }
 
 // isKeywordDSN reports whether s is meant as a libpq keyword/value
 // connection string ("host=db dbname=meetd", "sslmode=disable" with the rest
