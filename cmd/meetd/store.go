@@ -25,7 +25,7 @@ func addStoreFlags(f *envFlags) storeFlags {
 	return storeFlags{
 		data: f.string("data", defaultData, "data folder for the embedded SQLite store and the signing key"),
 		db:   f.string("db", "", "store URL: postgres://… or sqlite:PATH (default: SQLite in --data)"),
-		sync: f.string("sync", "full", "SQLite durability (PostgreSQL's commits are always durable): full (every 201 survives power loss) or normal (survives a crash of meetd, not of the machine)"),
+		sync: f.string("sync", "full", "SQLite durability (PostgreSQL's is its own synchronous_commit): full (every 201 survives power loss) or normal (survives a crash of meetd, not of the machine)"),
 	}
 }
 
