@@ -58,6 +58,19 @@ func TestDrawShapes(t *testing.T) {
 	if join[0] == '0' || vtc[0] == '0' {
 		t.Errorf("join id %s, vtc id %s: must not start with 0", join, vtc)
 	}
+	// The join and VTC ids begin with the time in milliseconds (1893553445000
+	// here), folded into their first 7 and 8 digits, so that a batch's index
+	// inserts land together; a millisecond later they are one more.
+	join2, _ := d.orderedDigits(now.Add(time.Millisecond), 13, 6)
+	vtc2, _ := d.orderedDigits(now.Add(time.Millisecond), 14, 6)
+	for _, c := range []struct{ name, got, want string }{
+		{"join id", join[:7], "8445000"}, {"vtc id", vtc[:8], "53445000"},
+		{"join id 1 ms later", join2[:7], "8445001"}, {"vtc id 1 ms later", vtc2[:8], "53445001"},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s begins with %s, want the time's %s", c.name, c.got, c.want)
+		}
+	}
 }
 
 func BenchmarkNewMeeting(b *testing.B) {

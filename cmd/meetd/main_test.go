@@ -157,8 +157,11 @@ func TestServeTokenCreateOrGet(t *testing.T) {
 	}
 	// The key file is private.
 	fi, err := os.Stat(filepath.Join(data, "signing-key.pem"))
-	if err != nil || fi.Mode().Perm() != 0o600 {
-		t.Errorf("signing-key.pem: %v, mode %v; want 0600", err, fi.Mode().Perm())
+	if err != nil {
+		t.Fatalf("signing-key.pem: %v", err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("signing-key.pem: mode %v; want 0600", fi.Mode().Perm())
 	}
 	// A second server on the same folder is refused, and so is one that
 	// names the same database from another folder.
