@@ -45,7 +45,7 @@ type SettingsPatch struct {
 
 	AnonymizeIdentityForRoles *[]Role
 	Watermark                 *WatermarkPatch
-	ChatRestrictions          **ChatRestrictions // set to a nil *ChatRestrictions to clear
+	ChatRestrictions          *ChatRestrictionsPatch
 }
 
 // WatermarkPatch changes watermarkProtection. Clear removes it (a null);
@@ -55,6 +55,14 @@ type WatermarkPatch struct {
 	Clear             bool
 	ForContentSharing *bool
 	ForVideo          *bool
+}
+
+// ChatRestrictionsPatch changes chatRestrictions as WatermarkPatch changes
+// watermarkProtection: Clear removes them (a null); otherwise a value given
+// is set, and {} leaves the stored ones as they were.
+type ChatRestrictionsPatch struct {
+	Clear         bool
+	AllowTextOnly *bool
 }
 
 // Update applies a PATCH to the organizer's meeting and returns the whole
@@ -226,8 +234,19 @@ func (p *SettingsPatch) apply(m *Meeting) error {
 			st.Watermark = &next
 		}
 	}
-	if p.ChatRestrictions != nil {
-		st.ChatRestrictions = *p.ChatRestrictions
+	if c := p.ChatRestrictions; c != nil {
+		if c.Clear {
+			st.ChatRestrictions = nil
+		} else {
+			var next ChatRestrictions
+			if st.ChatRestrictions != nil {
+				next = *st.ChatRestrictions
+			}
+			if c.AllowTextOnly != nil {
+				next.AllowTextOnly = *c.AllowTextOnly
+			}
+			st.ChatRestrictions = &next
+		}
 	}
 	return nil
 }

@@ -45,13 +45,13 @@ func TestDecodeMeetingInput(t *testing.T) {
 				"chatRestrictions":{"allowTextOnly":true},"joinMeetingIdSettings":{"isPasscodeRequired":false}}`,
 			want: meetd.MeetingInput{Settings: meetd.SettingsPatch{
 				AllowParticipantsToChangeName: ptr(true), IsEndToEndEncryptionEnabled: ptr(false), ShareMeetingChatHistoryDefault: ptr("all"),
-				ChatRestrictions: ptr(&meetd.ChatRestrictions{AllowTextOnly: true}),
+				ChatRestrictions: &meetd.ChatRestrictionsPatch{AllowTextOnly: ptr(true)},
 			}},
 		},
 		{
 			name: "null chatRestrictions clears",
 			body: `{"chatRestrictions":null}`,
-			want: meetd.MeetingInput{Settings: meetd.SettingsPatch{ChatRestrictions: ptr[*meetd.ChatRestrictions](nil)}},
+			want: meetd.MeetingInput{Settings: meetd.SettingsPatch{ChatRestrictions: &meetd.ChatRestrictionsPatch{Clear: true}}},
 		},
 		{
 			name: "null is absent, but a null externalId is present",

@@ -95,8 +95,8 @@ func decodeSettings(w *wireMeeting, sp *meetd.SettingsPatch) error {
 		sp.Watermark = wp
 	}
 	if raw := w[fChatRestrictions]; raw != nil {
-		var cr *meetd.ChatRestrictions // null clears
-		if !isNull(raw) {
+		cp := &meetd.ChatRestrictionsPatch{Clear: isNull(raw)} // null clears
+		if !cp.Clear {
 			var c [1][]byte
 			if err := decodeObject(raw, top(fChatRestrictions), chatRestrictionsNames, c[:]); err != nil {
 				return err
@@ -105,9 +105,9 @@ func decodeSettings(w *wireMeeting, sp *meetd.SettingsPatch) error {
 			if err != nil {
 				return err
 			}
-			cr = &meetd.ChatRestrictions{AllowTextOnly: b != nil && *b}
+			cp.AllowTextOnly = b
 		}
-		sp.ChatRestrictions = &cr
+		sp.ChatRestrictions = cp
 	}
 	return nil
 }

@@ -230,6 +230,14 @@ func TestUpdateLeavesUnnamedValuesAlone(t *testing.T) {
 	if got := e.do("PATCH", path, tok, `{"watermarkProtection":null}`).want(t, http.StatusOK).get("watermarkProtection"); got != nil {
 		t.Errorf("watermarkProtection after null: got %v, want null", got)
 	}
+	// chatRestrictions alike: {} names nothing to change, null removes them.
+	e.do("PATCH", path, tok, `{"chatRestrictions":{"allowTextOnly":true}}`).want(t, http.StatusOK)
+	if got := e.do("PATCH", path, tok, `{"chatRestrictions":{}}`).want(t, http.StatusOK).get("chatRestrictions.allowTextOnly"); got != true {
+		t.Errorf("chatRestrictions.allowTextOnly after {}: got %v, want true", got)
+	}
+	if got := e.do("PATCH", path, tok, `{"chatRestrictions":null}`).want(t, http.StatusOK).get("chatRestrictions"); got != nil {
+		t.Errorf("chatRestrictions after null: got %v, want null", got)
+	}
 }
 
 // Checklist 46, 47: delete, and what follows it.
