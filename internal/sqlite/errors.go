@@ -11,12 +11,16 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
+// diskFullRetryAfter is the Retry-After of a write refused for want of
+// disk space: room comes back when an operator frees it, not in a second.
+const diskFullRetryAfter = 10 * time.Second
+
 // errClosed is the cause given to calls made after Close.
 var errClosed = errors.New("sqlite store is closed")
 
 // mapErr turns a driver error into a domain error at the edge of the store:
 // a unique violation is a conflict, a database still locked after the busy
-// timeout (or a closed store) is unavailable, no row is not found, and
+// timeout, a full disk (or a closed store) is unavailable, no row is not found, and
 // anything else is internal. The driver's text is kept as the cause only.
 func mapErr(err error, what string) error {
 	if err == nil {
@@ -35,6 +39,11 @@ func mapErr(err error, what string) error {
 		switch se.Code() & 0xff {
 		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
 			return &meetd.Error{Code: meetd.EUNAVAILABLE, Message: "The database is busy; try again.", Err: err, RetryAfter: time.Second}
+		case sqlite3.SQLITE_FULL:
+			// The disk (or a quota) has no room: the transaction was rolled
+			// back, nothing was stored, and writes succeed again once space
+			// is freed, without a restart. Reads go on.
+			return &meetd.Error{Code: meetd.EUNAVAILABLE, Message: "The store's disk is full; try again later.", Err: err, RetryAfter: diskFullRetryAfter}
 		}
 	}
 	switch {
