@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
@@ -123,10 +124,17 @@ func (s *syncer) answer(batch []*op, err error) {
 
 // syncWAL fsyncs the WAL file and, when it is a new file, its folder, so
 // that its name survives a power cut too.
+//
+// The WAL is there for as long as the store is open: SQLite removes it only
+// when its last connection closes, and a checkpoint starts it over in
+// place. A batch has just been committed into it, so a WAL that is gone was
+// removed under the store (its file, or the data folder): SQLite goes on
+// writing to the unlinked file, and nothing committed there is on a disk
+// that a restart reads. That is a failure, not a WAL with nothing to sync.
 func (s *syncer) syncWAL() error {
 	f, err := os.OpenFile(s.walPath, os.O_RDWR, 0)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil // nothing written since the last checkpoint removed it
+		return fmt.Errorf("the WAL file %s was removed while the store was open: %w", s.walPath, err)
 	}
 	if err != nil {
 		return err

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -119,5 +120,31 @@ func TestFailedSyncBreaksTheStore(t *testing.T) {
 		if meetd.ErrorCode(err) != meetd.EUNAVAILABLE {
 			t.Errorf("%s after a failed fsync: got %v, want EUNAVAILABLE", name, err)
 		}
+	}
+}
+
+// TestRemovedWALBreaksTheStore removes the WAL file under an open store (an
+// operator cleaning up, the data folder deleted): SQLite goes on writing
+// to the unlinked file, so a commit there is on no disk a restart reads,
+// and must not be answered as stored.
+func TestRemovedWALBreaksTheStore(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "meetd.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, _, err := s.CreateOrGetMeeting(t.Context(), storetest.NewMeeting(t, "t", storetest.NewObjectID(), "before")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(path + "-wal"); err != nil {
+		t.Fatal(err)
+	}
+	m := storetest.NewMeeting(t, "t", storetest.NewObjectID(), "lost")
+	if _, _, err := s.CreateOrGetMeeting(t.Context(), m); meetd.ErrorCode(err) != meetd.EUNAVAILABLE {
+		t.Fatalf("create after the WAL file was removed: got %v, want EUNAVAILABLE", err)
+	}
+	if _, err := s.MeetingByKey(t.Context(), m.Key()); meetd.ErrorCode(err) != meetd.EUNAVAILABLE {
+		t.Fatalf("read after the WAL file was removed: got %v, want EUNAVAILABLE", err)
 	}
 }
