@@ -20,7 +20,7 @@ var errClosed = errors.New("sqlite store is closed")
 
 // mapErr turns a driver error into a domain error at the edge of the store:
 // a unique violation is a conflict, a database still locked after the busy
-// timeout, a full disk (or a closed store) is unavailable, no row is not found, and
+// timeout, a full or failing disk (or a closed store) is unavailable, no row is not found, and
 // anything else is internal. The driver's text is kept as the cause only.
 func mapErr(err error, what string) error {
 	if err == nil {
@@ -39,6 +39,11 @@ func mapErr(err error, what string) error {
 		switch se.Code() & 0xff {
 		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
 			return &meetd.Error{Code: meetd.EUNAVAILABLE, Message: "The database is busy; try again.", Err: err, RetryAfter: time.Second}
+		case sqlite3.SQLITE_IOERR:
+			// The disk failed a read or a write (EIO, a file system gone
+			// read-only). The writer stops the store on it (writer.run),
+			// as after a failed fsync.
+			return &meetd.Error{Code: meetd.EUNAVAILABLE, Message: "The store could not read or write its disk.", Err: err}
 		case sqlite3.SQLITE_FULL:
 			// The disk (or a quota) has no room: the transaction was rolled
 			// back, nothing was stored, and writes succeed again once space
@@ -55,6 +60,13 @@ func mapErr(err error, what string) error {
 		return &meetd.Error{Code: meetd.EUNAVAILABLE, Message: "The request was cancelled.", Err: err}
 	}
 	return &meetd.Error{Code: meetd.EINTERNAL, Message: what + " failed.", Err: err}
+}
+
+// diskFailed reports whether err is SQLite's I/O error: the disk refused a
+// read or a write.
+func diskFailed(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_IOERR
 }
 
 // isDBClosed reports database/sql's unexported errors for a closed

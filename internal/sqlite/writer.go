@@ -128,7 +128,22 @@ func (w *writer) loop() {
 // run commits a batch and hands it to the syncer, or answers its ops with
 // the error that stopped it.
 func (w *writer) run(batch []*op) {
+	// After a failed fsync or write nothing more is committed: the store
+	// has stopped until it is reopened (durable.go).
+	if err := w.syncer.broken(); err != nil {
+		for _, o := range batch {
+			o.err = err
+			close(o.done)
+		}
+		return
+	}
 	opFailed, err := w.commit(batch)
+	if err != nil && diskFailed(err) {
+		// The disk refused a write: like a failed fsync, what it was given
+		// before may be lost too, so the store stops (fail-stop).
+		w.syncer.fail(err)
+		err, opFailed = w.syncer.broken(), false
+	}
 	if err != nil && opFailed && len(batch) > 1 {
 		// One op broke the transaction. Run each alone, so that only the
 		// one at fault fails; this is rare, so one commit each is fine.
