@@ -27,12 +27,18 @@ func migrations() ([]migration.File, error) { return migration.Load(migrationFil
 // binary does not know (a newer release ran) is left alone, so that replicas
 // of the old release keep serving during a rolling upgrade; later releases
 // must therefore only add to the schema.
+//
+// The transaction is READ COMMITTED whatever the database's or role's
+// default: under REPEATABLE READ its first statement, the lock's, would fix
+// the snapshot before the lock was granted, so a replica that waited for
+// another's migration would not see its schema_migrations rows and would
+// apply them again ("relation meetings already exists").
 func migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	ms, err := migrations()
 	if err != nil {
 		return err
 	}
-	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+	return pgx.BeginTxFunc(ctx, pool, pgx.TxOptions{IsoLevel: pgx.ReadCommitted}, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", migrationLock); err != nil {
 			return err
 		}

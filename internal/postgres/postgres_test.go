@@ -313,3 +313,37 @@ func keywordDSN(t testing.TB, dsn string) string {
 	}
 	return fmt.Sprintf("host=%s port=%d user=%s dbname=%s sslmode=disable", cfg.Host, cfg.Port, cfg.User, cfg.Database)
 }
+
+// Replicas starting together migrate once when the database's default
+// isolation is REPEATABLE READ too: the replicas that waited for the
+// migration lock must see what its holder applied (without READ COMMITTED
+// they applied 001 again and failed to start: "relation meetings already
+// exists").
+func TestOpenConcurrentlyUnderRepeatableRead(t *testing.T) {
+	for range 3 {
+		dsn := pgtest.NewDatabase(t) + "&default_transaction_isolation=repeatable%20read"
+		const replicas = 3
+		stores := make([]*postgres.Store, replicas)
+		errs := make([]error, replicas)
+		ready := make(chan struct{})
+		var wg sync.WaitGroup
+		for i := range replicas {
+			wg.Go(func() {
+				<-ready
+				stores[i], errs[i] = postgres.Open(t.Context(), dsn, postgres.Options{})
+			})
+		}
+		close(ready)
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Errorf("replica %d: Open: %v", i, err)
+				continue
+			}
+			stores[i].Close()
+		}
+		if t.Failed() {
+			return
+		}
+	}
+}
