@@ -126,3 +126,11 @@ func unreachable(err error) bool {
 		errors.Is(err, syscall.ECONNRESET) ||
 		errors.Is(err, syscall.EPIPE)
 }
+
+// serializationFailure reports whether err is PostgreSQL's 40001, which a
+// statement gets under REPEATABLE READ or SERIALIZABLE when a row it would
+// change was changed by a transaction committed after its snapshot.
+func serializationFailure(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "40001"
+}

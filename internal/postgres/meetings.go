@@ -228,10 +228,15 @@ func (s *Store) UpdateMeeting(ctx context.Context, m *meetd.Meeting) error {
 	tag, err := s.pool.Exec(ctx, `UPDATE meetings SET version = $3, data = $4::jsonb
 		WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL AND version = $3 - 1`,
 		m.TenantID, m.ID, m.Version, string(data))
-	if err != nil {
+	// Under a REPEATABLE READ or SERIALIZABLE default a row another
+	// transaction changed since the statement's snapshot fails it with a
+	// serialization failure where READ COMMITTED would find the version
+	// moved: that is the conflict below, which the caller retries, not an
+	// outage.
+	if err != nil && !serializationFailure(err) {
 		return s.translate("update meeting", err)
 	}
-	if tag.RowsAffected() == 1 {
+	if err == nil && tag.RowsAffected() == 1 {
 		return nil
 	}
 	// Nothing matched: gone, or another update came first.
@@ -252,8 +257,15 @@ func (s *Store) UpdateMeeting(ctx context.Context, m *meetd.Meeting) error {
 func (s *Store) DeleteMeeting(ctx context.Context, tenantID, id string) error {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	tag, err := s.pool.Exec(ctx, `UPDATE meetings SET deleted_at = now()
-		WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL`, tenantID, id)
+	const deleteSQL = `UPDATE meetings SET deleted_at = now()
+		WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL`
+	tag, err := s.pool.Exec(ctx, deleteSQL, tenantID, id)
+	// A serialization failure (a REPEATABLE READ default, and an update
+	// committed since the statement's snapshot) changed nothing: a new
+	// statement, with a new snapshot, deletes what READ COMMITTED would.
+	for i := 0; i < 3 && serializationFailure(err); i++ {
+		tag, err = s.pool.Exec(ctx, deleteSQL, tenantID, id)
+	}
 	if err != nil {
 		return s.translate("delete meeting", err)
 	}
