@@ -28,7 +28,10 @@ func (s *Store) LoadOrCreateKey(ctx context.Context, generate func() ([]byte, er
 	// A replica that lost the race inserts nothing and reads the winner's.
 	_, err = s.pool.Exec(bctx, `INSERT INTO signing_keys (name, pem) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`,
 		issuerKey, string(pem))
-	if err != nil {
+	// Under a REPEATABLE READ default, losing to a key committed after the
+	// statement's snapshot is a serialization failure rather than nothing
+	// inserted: the winner's key is there all the same.
+	if err != nil && !serializationFailure(err) {
 		return nil, s.translate("store signing key", err)
 	}
 	return s.loadKey(ctx)

@@ -391,3 +391,44 @@ func TestUpdateRacesUnderRepeatableRead(t *testing.T) {
 		}
 	}
 }
+
+// Replicas racing to store the first signing key all get the one stored
+// under a REPEATABLE READ default too: the losers' INSERT … ON CONFLICT DO
+// NOTHING fails with a serialization failure there, which made a replica
+// fail to start with EUNAVAILABLE about one race in ten.
+func TestLoadOrCreateKeyUnderRepeatableRead(t *testing.T) {
+	dsn := pgtest.NewDatabase(t) + "&default_transaction_isolation=repeatable%20read"
+	stores := []*postgres.Store{
+		openClosed(t, dsn, postgres.Options{}),
+		openClosed(t, dsn, postgres.Options{}),
+		openClosed(t, dsn, postgres.Options{}),
+	}
+	for round := range 30 {
+		execSQL(t, dsn, "DELETE FROM signing_keys")
+		keys := make([]string, 6)
+		ready := make(chan struct{})
+		var wg sync.WaitGroup
+		for i := range keys {
+			wg.Go(func() {
+				<-ready
+				k, err := stores[i%len(stores)].LoadOrCreateKey(t.Context(), func() ([]byte, error) {
+					return []byte(fmt.Sprint("key of caller ", i)), nil
+				})
+				if err != nil {
+					t.Errorf("round %d, caller %d: LoadOrCreateKey: %v", round, i, err)
+				}
+				keys[i] = string(k)
+			})
+		}
+		close(ready)
+		wg.Wait()
+		if t.Failed() {
+			return
+		}
+		for i, k := range keys {
+			if k != keys[0] {
+				t.Fatalf("round %d: caller %d got %q, caller 0 %q", round, i, k, keys[0])
+			}
+		}
+	}
+}
