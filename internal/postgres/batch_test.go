@@ -275,7 +275,7 @@ func TestByKeyReadPlan(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close(context.Background())
-	if _, err := conn.Exec(t.Context(), `PREPARE r (text, text, text, text, bigint, bigint) AS `+
+	if _, err := conn.Exec(t.Context(), `PREPARE r (text, text, text, text, bigint, bigint, bigint) AS `+
 		postgres.MeetingByKeySQL); err != nil {
 		t.Fatal(err)
 	}
@@ -293,7 +293,7 @@ func TestByKeyReadPlan(t *testing.T) {
 				if _, err := conn.Exec(t.Context(), `SET plan_cache_mode = `+mode); err != nil {
 					t.Fatal(err)
 				}
-				rs, err := conn.Query(t.Context(), `EXPLAIN EXECUTE r ('t', 'o', 'k5', '', 0, 0)`)
+				rs, err := conn.Query(t.Context(), `EXPLAIN EXECUTE r ('t', 'o', 'k5', '', 0, 0, 0)`)
 				if err != nil {
 					t.Fatal(err)
 				}

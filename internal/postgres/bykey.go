@@ -14,8 +14,9 @@ import (
 // meetingByKeySQL reads the live meeting with a createOrGet key: $1–$3,
 // with its slot's change counter, in one statement and so one snapshot
 // (readcache.go). Its data is left out (NULL) when the row is still the one
-// the read cache holds: meeting id $4, version $5, row xmin $6. The key's
-// columns are not read back: they equal the key.
+// the read cache holds: meeting id $4, version $5, row xmin $6, read from the
+// server incarnation $7 (serverEpoch). The key's columns are not read back:
+// they equal the key.
 //
 // A batch sends it once per key, pipelined, rather than one statement that
 // joins an array of keys to meetings: that was planned as a hash join over a
@@ -23,15 +24,28 @@ import (
 // small tables, and such a plan stays cached while the table grows.
 const meetingByKeySQL = `SELECT m.id, m.created_by, m.thread_id, m.join_meeting_id, m.vtc_id, m.version,
 	m.xmin::text::bigint,
-	CASE WHEN m.id = $4 AND m.version = $5 AND m.xmin::text::bigint = $6 THEN NULL ELSE m.data::text END,
+	CASE WHEN m.id = $4 AND m.version = $5 AND m.xmin::text::bigint = $6 AND ` + serverEpoch + ` = $7
+		THEN NULL ELSE m.data::text END,
 	meeting_slot(m.id),
-	(SELECT c.n FROM meeting_changes c WHERE c.slot = meeting_slot(m.id))
+	(SELECT c.n FROM meeting_changes c WHERE c.slot = meeting_slot(m.id)),
+	` + serverEpoch + `
 FROM meetings m
 WHERE m.tenant_id = $1 AND m.organizer_id = $2 AND m.external_id = $3 AND m.deleted_at IS NULL
 	AND m.external_id <> ''` // the partial index's own predicate: without it a generic plan cannot use the index
 
-// changesSQL reads the change counters of the slots $1.
-const changesSQL = `SELECT slot, n FROM meeting_changes WHERE slot = ANY($1::int[])`
+// changesSQL reads the change counters of the slots $1, each with the
+// server's incarnation.
+const changesSQL = `SELECT slot, n, ` + serverEpoch + ` FROM meeting_changes WHERE slot = ANY($1::int[])`
+
+// serverEpoch names the incarnation of the server that answers: when its
+// postmaster started, in microseconds. Counters, versions and xmins are
+// compared only within one incarnation: a failover to an asynchronous
+// standby, or a restore, can lose the last commits, and the next ones then
+// take the counter values, versions and even transaction ids of the lost
+// ones, so that a meeting cached from a lost commit would pass for current.
+// (A plain restart changes it too, which only costs a re-read of each
+// cached meeting.)
+const serverEpoch = `(extract(epoch FROM pg_postmaster_start_time()) * 1000000)::bigint`
 
 // Batches of by-key reads: at most maxKeyReads keys each, and at most
 // keyReadRunners statements in flight (batch.go says when more than one).
@@ -166,18 +180,18 @@ func (s *Store) readAndCheck(ctx context.Context, slots []keySlot, read, check [
 		if sl.cached.m != nil {
 			cid = sl.cached.m.ID
 		}
-		b.Queue(meetingByKeySQL, sl.k.TenantID, sl.k.OrganizerID, sl.k.ExternalID, cid, sl.cached.version, sl.cached.xmin)
+		b.Queue(meetingByKeySQL, sl.k.TenantID, sl.k.OrganizerID, sl.k.ExternalID, cid, sl.cached.version, sl.cached.xmin, sl.cached.epoch)
 	}
 	br := s.pool.SendBatch(ctx, &b)
 	defer br.Close()
 	if len(check) > 0 {
-		changes, err := scanChanges(br)
+		changes, epoch, err := scanChanges(br)
 		if err != nil {
 			return nil, err
 		}
 		for _, i := range check {
 			c := &slots[i].cached
-			if n, ok := changes[c.slot]; ok && n == c.changes {
+			if n, ok := changes[c.slot]; ok && n == c.changes && epoch == c.epoch {
 				found[i] = c.m // no row of its slot changed since it was read
 			} else {
 				stale = append(stale, i)
@@ -192,23 +206,25 @@ func (s *Store) readAndCheck(ctx context.Context, slots []keySlot, read, check [
 	return stale, br.Close()
 }
 
-// scanChanges reads the answer to changesSQL: the counter of each slot.
-func scanChanges(br pgx.BatchResults) (map[int32]int64, error) {
+// scanChanges reads the answer to changesSQL: the counter of each slot, and
+// the server's incarnation (serverEpoch).
+func scanChanges(br pgx.BatchResults) (map[int32]int64, int64, error) {
 	rows, err := br.Query()
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer rows.Close()
 	changes := make(map[int32]int64)
+	var epoch int64
 	for rows.Next() {
 		var slot int32
 		var n int64
-		if err := rows.Scan(&slot, &n); err != nil {
-			return nil, err
+		if err := rows.Scan(&slot, &n, &epoch); err != nil {
+			return nil, 0, err
 		}
 		changes[slot] = n
 	}
-	return changes, rows.Err()
+	return changes, epoch, rows.Err()
 }
 
 // scanKey reads the answer to one key's statement in a batch: its meeting,
@@ -223,11 +239,11 @@ func (s *Store) scanKey(br pgx.BatchResults, sl *keySlot) (*meetd.Meeting, error
 		return nil, rows.Err()
 	}
 	// DriverBytes point into pgx's buffer: a cached meeting costs no copies.
-	var version, xmin int64
+	var version, xmin, epoch int64
 	var slot int32
 	var changes pgtype.Int8 // NULL if the slot's row is missing
 	var id, createdBy, thread, join, vtc, data pgtype.DriverBytes
-	if err := rows.Scan(&id, &createdBy, &thread, &join, &vtc, &version, &xmin, &data, &slot, &changes); err != nil {
+	if err := rows.Scan(&id, &createdBy, &thread, &join, &vtc, &version, &xmin, &data, &slot, &changes, &epoch); err != nil {
 		return nil, err
 	}
 	n := int64(noChanges)
@@ -237,7 +253,7 @@ func (s *Store) scanKey(br pgx.BatchResults, sl *keySlot) (*meetd.Meeting, error
 	m := sl.cached.m
 	if data == nil && m != nil {
 		// The row is the one cached: keep the meeting, with the counter now.
-		s.reads.putSized(m, xmin, slot, n, sl.cached.size)
+		s.reads.putSized(m, xmin, slot, n, epoch, sl.cached.size)
 		return m, nil
 	}
 	k := sl.k
@@ -250,6 +266,6 @@ func (s *Store) scanKey(br pgx.BatchResults, sl *keySlot) (*meetd.Meeting, error
 	if err := decodeRecord(m, data); err != nil {
 		return nil, err
 	}
-	s.reads.put(m, xmin, slot, n, len(data))
+	s.reads.put(m, xmin, slot, n, epoch, len(data))
 	return m, nil
 }

@@ -45,6 +45,7 @@ type cachedMeeting struct {
 	xmin    int64
 	slot    int32 // its change counter's slot
 	changes int64 // the counter as read with the meeting; noChanges: none read
+	epoch   int64 // the server incarnation both were read from (serverEpoch)
 	size    int
 }
 
@@ -79,14 +80,14 @@ func (c *readCache) get(k meetd.Key) (cachedMeeting, bool) {
 // put caches m, read from the row version (version, xmin) when its slot's
 // change counter read changes; dataLen is the length of its data column, the
 // base of its size estimate.
-func (c *readCache) put(m *meetd.Meeting, xmin int64, slot int32, changes int64, dataLen int) {
+func (c *readCache) put(m *meetd.Meeting, xmin int64, slot int32, changes, epoch int64, dataLen int) {
 	// A decoded meeting takes about twice its JSON (strings, structs and
 	// slices), plus the key, the map slot and the indexed columns.
-	c.putSized(m, xmin, slot, changes, 2*dataLen+512)
+	c.putSized(m, xmin, slot, changes, epoch, 2*dataLen+512)
 }
 
 // putSized is put with the size estimate made already.
-func (c *readCache) putSized(m *meetd.Meeting, xmin int64, slot int32, changes int64, size int) {
+func (c *readCache) putSized(m *meetd.Meeting, xmin int64, slot int32, changes, epoch int64, size int) {
 	if c == nil {
 		return
 	}
@@ -94,7 +95,7 @@ func (c *readCache) putSized(m *meetd.Meeting, xmin int64, slot int32, changes i
 		return // a huge meeting would push out many others
 	}
 	k := m.Key()
-	e := cachedMeeting{m: m, version: m.Version, xmin: xmin, slot: slot, changes: changes, size: size}
+	e := cachedMeeting{m: m, version: m.Version, xmin: xmin, slot: slot, changes: changes, epoch: epoch, size: size}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.remove(k)

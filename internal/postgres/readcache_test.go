@@ -26,7 +26,7 @@ func TestReadCacheBound(t *testing.T) {
 			c := newReadCache(tc.maxBytes)
 			for i := range tc.puts {
 				m := &meetd.Meeting{TenantID: "t", OrganizerID: "o", ExternalID: fmt.Sprint("k", i), ID: fmt.Sprint("id", i), Version: 1}
-				c.put(m, 100, 0, 0, dataLen)
+				c.put(m, 100, 0, 0, 0, dataLen)
 				if got, ok := c.get(m.Key()); tc.wantCount > 0 && (!ok || got.m != m) {
 					t.Fatalf("put %d: get right after: got %v, %t; want it", i, got.m, ok)
 				}
@@ -45,8 +45,8 @@ func TestReadCacheReplaceAndDrop(t *testing.T) {
 	c := newReadCache(DefaultReadCacheBytes)
 	m1 := &meetd.Meeting{TenantID: "t", OrganizerID: "o", ExternalID: "k", ID: "a", Version: 1}
 	m2 := &meetd.Meeting{TenantID: "t", OrganizerID: "o", ExternalID: "k", ID: "a", Version: 2}
-	c.put(m1, 10, 0, 0, 1000)
-	c.put(m2, 11, 0, 0, 1000)
+	c.put(m1, 10, 0, 0, 0, 1000)
+	c.put(m2, 11, 0, 0, 0, 1000)
 	got, ok := c.get(m1.Key())
 	if !ok || got.m != m2 || got.version != 2 || got.xmin != 11 {
 		t.Fatalf("after a second put: got %+v, %t; want version 2, xmin 11", got, ok)

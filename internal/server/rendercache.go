@@ -11,8 +11,12 @@ import (
 // renderCache keeps the rendered bytes of recently answered meetings: a
 // createOrGet hit or a get answers the same bytes again and again, and
 // rendering a meeting costs more than looking its bytes up. The key holds
-// the meeting's version, so an update is never answered with stale bytes;
-// entries of deleted meetings are never asked for again and age out.
+// the meeting's version and its lastModifiedDateTime, so an update is never
+// answered with stale bytes; entries of deleted meetings are never asked for
+// again and age out. The version alone does not do: a database that lost
+// its last commits (a failover to an asynchronous standby, a restore) gives
+// the next update the version of a lost one, with other contents.
+// Modified is the time of the update, in 100 ns ticks.
 //
 // It is bounded by the bytes it holds (renderCacheBytes), counted in the
 // one memory budget of `meetd serve` with the store's meeting cache (see
@@ -27,11 +31,12 @@ type renderCache struct {
 }
 
 type renderKey struct {
-	id      string
-	version int64
-	api     string
-	user    string
-	unknown bool
+	id       string
+	version  int64
+	modified int64 // m.Modified, Unix nanoseconds
+	api      string
+	user     string
+	unknown  bool
 }
 
 // rendered is a meeting's answer: its bytes and its Content-Length header
@@ -61,7 +66,7 @@ func (c *renderCache) key(m *meetd.Meeting, o graph.Options) (renderKey, bool) {
 	if o.Select != nil {
 		return renderKey{}, false
 	}
-	return renderKey{id: m.ID, version: m.Version, api: o.Version, user: o.User, unknown: o.IncludeUnknownEnums}, true
+	return renderKey{id: m.ID, version: m.Version, modified: m.Modified.UnixNano(), api: o.Version, user: o.User, unknown: o.IncludeUnknownEnums}, true
 }
 
 // get returns the cached answer under k, or nil. It is shared: never
