@@ -16,7 +16,6 @@ import (
 // again and age out. The version alone does not do: a database that lost
 // its last commits (a failover to an asynchronous standby, a restore) gives
 // the next update the version of a lost one, with other contents.
-// Modified is the time of the update, in 100 ns ticks.
 //
 // It is bounded by the bytes it holds (renderCacheBytes), counted in the
 // one memory budget of `meetd serve` with the store's meeting cache (see
