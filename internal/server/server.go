@@ -68,7 +68,8 @@ func New(cfg Config) *Server {
 	return s
 }
 
-// ServeHTTP gives the request its ids, recovers from panics, and routes it.
+// ServeHTTP gives the request its ids, recovers from panics, answers CORS
+// (cors.go), and routes it.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ids := newRequestIDs(w, r)
 	defer func() {
@@ -85,6 +86,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if p := canonicalPath(r.URL.Path); p != r.URL.Path {
 		r.URL.Path, r.URL.RawPath = p, ""
+	}
+	if cors(w, r) {
+		return // a preflight
 	}
 	if redirectedAPIPath(r.URL.Path) {
 		// ServeMux would answer with a redirect and an HTML body; Graph
