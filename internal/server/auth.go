@@ -17,8 +17,11 @@ var wwwAuthenticate = []string{`Bearer realm="", authorization_uri="https://logi
 // commas: SDK parsers split on them) for a request that sent no token: the
 // usual cause against meetd is an SDK that was not told meetd's host is
 // allowed and so silently sent none. A token that was sent and refused gets
-// the plain challenge, which this hint would mislead.
-var wwwAuthenticateNoToken = []string{wwwAuthenticate[0] + `, error_description="meetd: no bearer token. Graph SDK clients send tokens only to allowed hosts: list meetd's host (e.g. 127.0.0.1) in NewGraphServiceClientWithCredentialsAndHosts."`}
+// the plain challenge, which this hint would mislead. It names each official
+// SDK's setting: Go's and the Kiota TypeScript SDK's host lists, and the
+// JavaScript microsoft-graph-client, which also attaches tokens only to
+// https:// URLs whatever its customHosts say.
+var wwwAuthenticateNoToken = []string{wwwAuthenticate[0] + `, error_description="meetd: no bearer token. Graph SDK clients send tokens only to allowed hosts: list meetd's host (e.g. 127.0.0.1) in NewGraphServiceClientWithCredentialsAndHosts (Go) or AllowedHostsValidator (TypeScript @microsoft/msgraph-sdk); @microsoft/microsoft-graph-client sends them only to https:// URLs of its customHosts."`}
 
 // errNoToken is the answer to a request without a bearer token.
 var errNoToken = meetd.Errorf(meetd.EUNAUTHENTICATED, "Access token is empty.")

@@ -66,6 +66,28 @@ func TestTokensAreVerified(t *testing.T) {
 	}
 }
 
+// The no-token hint names the setting of every official SDK meetd is used
+// with, not only Go's: a JavaScript client left without meetd's host (or, for
+// @microsoft/microsoft-graph-client, without https) sends no token either.
+// The challenge stays one comma-free error_description.
+func TestNoTokenHintNamesEachSDK(t *testing.T) {
+	e := newEnv(t)
+	req, _ := http.NewRequest("POST", e.url+"/v1.0/me/onlineMeetings/createOrGet", strings.NewReader(`{"externalId":"hint"}`))
+	req.Header.Set("Content-Type", "application/json")
+	r := e.send(req)
+	r.wantError(t, 401, "InvalidAuthenticationToken", "Access token is empty.")
+	got := r.header.Get("WWW-Authenticate")
+	for _, want := range []string{"NewGraphServiceClientWithCredentialsAndHosts", "AllowedHostsValidator", "customHosts", "https://"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("WWW-Authenticate: got %q, want it to name %q", got, want)
+		}
+	}
+	_, desc, ok := strings.Cut(got, `error_description="`)
+	if !ok || strings.Contains(desc, ",") || strings.Count(desc, `"`) != 1 || !strings.HasSuffix(desc, `"`) {
+		t.Errorf("WWW-Authenticate: got %q, want one quoted error_description without commas at the end", got)
+	}
+}
+
 // foreignToken is well formed and claims a kid meetd knows nothing of,
 // signed by a key meetd never saw.
 func foreignToken(t testing.TB) string {
