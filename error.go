@@ -19,6 +19,7 @@ const (
 	ETOOLARGE        = "too_large"       // request body too large: 413
 	ETHROTTLED       = "throttled"       // 429 TooManyRequests
 	EUNAVAILABLE     = "unavailable"     // the store is down: 503 ServiceUnavailable
+	EDEPENDENCY      = "dependency"      // a batched request whose dependsOn failed: 424 FailedDependency
 	EINTERNAL        = "internal"        // anything else: 500, message never shown
 )
 

@@ -30,6 +30,7 @@ var statuses = map[string]struct {
 	meetd.ETOOLARGE:        {http.StatusRequestEntityTooLarge, "RequestEntityTooLarge"},
 	meetd.ETHROTTLED:       {http.StatusTooManyRequests, "TooManyRequests"},
 	meetd.EUNAVAILABLE:     {http.StatusServiceUnavailable, "ServiceUnavailable"},
+	meetd.EDEPENDENCY:      {http.StatusFailedDependency, "FailedDependency"},
 	meetd.EINTERNAL:        {http.StatusInternalServerError, "generalException"},
 }
 

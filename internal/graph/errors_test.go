@@ -27,6 +27,7 @@ func TestStatus(t *testing.T) {
 		{meetd.Errorf(meetd.ETOOLARGE, "big"), 413, "RequestEntityTooLarge", "big"},
 		{meetd.Errorf(meetd.ETHROTTLED, "Please retry again later."), 429, "TooManyRequests", "Please retry again later."},
 		{meetd.Errorf(meetd.EUNAVAILABLE, "down"), 503, "ServiceUnavailable", "down"},
+		{meetd.Errorf(meetd.EDEPENDENCY, "first"), 424, "FailedDependency", "first"},
 		{meetd.Errorf(meetd.EINTERNAL, "could not draw unique meeting ids"), 500, "generalException", "An internal server error occurred."}, // EINTERNAL's text is for the log
 		{&meetd.Error{Code: meetd.EINTERNAL, Message: "create meeting failed.", Err: fmt.Errorf("record: year 10000")}, 500, "generalException", "An internal server error occurred."},
 		{fmt.Errorf("store: %w", meetd.Errorf(meetd.ENOTFOUND, "wrapped")), 404, "NotFound", "wrapped"},

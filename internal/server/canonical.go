@@ -9,7 +9,7 @@ import (
 // Graph), while ServeMux patterns are exact. canonicalPath rewrites the
 // segments meetd routes on to their documented casing; ids and other
 // segments are left alone. It allocates only when something changes.
-var canonicalSegments = []string{"v1.0", "beta", "me", "users", "onlineMeetings", "createOrGet", "communications"}
+var canonicalSegments = []string{"v1.0", "beta", "me", "users", "onlineMeetings", "createOrGet", "communications", "$batch"}
 
 func canonicalPath(p string) string {
 	var b []byte

@@ -22,6 +22,8 @@ func (s *Server) routes() {
 			s.mux.Handle(base+"/", s.api(s.notSupported))
 			s.mux.Handle(base, s.api(s.notSupported))
 		}
+		s.mux.Handle("POST /"+v+"/$batch", s.api(s.batch))
+		s.mux.Handle("/"+v+"/$batch", s.api(s.notSupported))
 		s.mux.Handle("GET /"+v+"/communications/onlineMeetings", s.api(s.findByVTC))
 		s.mux.Handle("GET /"+v+"/communications/onlineMeetings/{$}", s.api(s.findByVTC))
 		s.mux.Handle("/"+v+"/", http.HandlerFunc(s.unknownSegment))

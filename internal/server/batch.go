@@ -1,0 +1,325 @@
+package server
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+
+	"github.com/meetd/meetd"
+)
+
+// JSON batching, Graph's POST /{version}/$batch: up to 20 requests in one
+// body, each answered as if it had been sent alone with the batch's
+// Authorization header, and all answers in one body. The Graph SDKs offer
+// it (the Go SDK's BatchRequest, the JavaScript BatchRequestContent); an app
+// that makes a course's twenty meetings at once sends them this way.
+//
+// A request may name others it depends on (dependsOn): it runs after them,
+// and fails with 424 if one of them did not succeed. The others run at
+// once, as Graph runs them in any order; a batch's creates then share one
+// group commit instead of waiting for each other's.
+
+// maxBatchRequests is Graph's limit on the requests of one batch.
+const maxBatchRequests = 20
+
+// batchRequest is one request of a batch, as Graph's JSON spells it.
+type batchRequest struct {
+	ID        string            `json:"id"`
+	Method    string            `json:"method"`
+	URL       string            `json:"url"`
+	Headers   map[string]string `json:"headers"`
+	Body      json.RawMessage   `json:"body"`
+	DependsOn []string          `json:"dependsOn"`
+}
+
+// batchResponse is the answer to one request of a batch.
+type batchResponse struct {
+	ID      string            `json:"id"`
+	Status  int               `json:"status"`
+	Headers map[string]string `json:"headers,omitempty"`
+	Body    json.RawMessage   `json:"body,omitempty"`
+}
+
+// batch answers POST /{version}/$batch. The caller's token has been
+// verified once for the whole batch; each request is checked again as it
+// runs, as it would be alone.
+func (s *Server) batch(w http.ResponseWriter, r *http.Request, _ *meetd.Caller) {
+	body, release, err := s.readBody(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	reqs, err := parseBatch(body)
+	release()
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	version, _, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
+	out, err := json.Marshal(struct {
+		Responses []batchResponse `json:"responses"`
+	}{s.runBatch(r, version, reqs)})
+	if err != nil {
+		s.writeError(w, r, &meetd.Error{Code: meetd.EINTERNAL, Message: "encode batch answers", Err: err})
+		return
+	}
+	writeJSON(w, http.StatusOK, out, nil)
+}
+
+// parseBatch reads a batch body and checks what Graph requires of it: 1 to
+// 20 requests, each with a unique id, a method and a url, depending only on
+// requests of the batch, with no cycle.
+func parseBatch(body []byte) ([]batchRequest, error) {
+	var b struct {
+		Requests []batchRequest `json:"requests"`
+	}
+	if err := json.Unmarshal(body, &b); err != nil {
+		return nil, meetd.Errorf(meetd.EINVALID, "Invalid batch payload format: %s", jsonReason(err))
+	}
+	switch n := len(b.Requests); {
+	case n == 0:
+		return nil, meetd.Errorf(meetd.EINVALID, "Invalid batch payload format: the batch has no requests.")
+	case n > maxBatchRequests:
+		return nil, meetd.Errorf(meetd.EINVALID, "The batch has %d requests; the limit is %d.", n, maxBatchRequests)
+	}
+	index := make(map[string]int, len(b.Requests))
+	for i, q := range b.Requests {
+		switch _, dup := index[q.ID]; {
+		case q.ID == "":
+			return nil, meetd.Errorf(meetd.EINVALID, "Invalid batch payload format: every request needs an id.")
+		case dup:
+			return nil, meetd.Errorf(meetd.EINVALID, "Invalid batch payload format: the id '%s' names more than one request.", q.ID)
+		case q.Method == "" || q.URL == "":
+			return nil, meetd.Errorf(meetd.EINVALID, "Invalid batch payload format: request '%s' needs a method and a url.", q.ID)
+		}
+		index[q.ID] = i
+	}
+	for _, q := range b.Requests {
+		for _, d := range q.DependsOn {
+			if _, ok := index[d]; !ok {
+				return nil, meetd.Errorf(meetd.EINVALID, "Invalid batch payload format: request '%s' depends on '%s', which is not in the batch.", q.ID, d)
+			}
+		}
+	}
+	if id, ok := dependencyCycle(b.Requests, index); ok {
+		return nil, meetd.Errorf(meetd.EINVALID, "Invalid batch payload format: request '%s' depends on itself through dependsOn.", id)
+	}
+	return b.Requests, nil
+}
+
+// jsonReason is encoding/json's reason without its Go type names.
+func jsonReason(err error) string {
+	if te, ok := err.(*json.UnmarshalTypeError); ok {
+		return "'" + te.Field + "' has the wrong type."
+	}
+	return err.Error() + "."
+}
+
+// dependencyCycle returns a request that depends on itself, if any: such a
+// batch would wait forever.
+func dependencyCycle(reqs []batchRequest, index map[string]int) (string, bool) {
+	const (
+		unvisited = iota
+		visiting
+		visited
+	)
+	state := make([]int, len(reqs))
+	var visit func(i int) bool
+	visit = func(i int) bool {
+		switch state[i] {
+		case visiting:
+			return true
+		case visited:
+			return false
+		}
+		state[i] = visiting
+		for _, d := range reqs[i].DependsOn {
+			if visit(index[d]) {
+				return true
+			}
+		}
+		state[i] = visited
+		return false
+	}
+	for i := range reqs {
+		if visit(i) {
+			return reqs[i].ID, true
+		}
+	}
+	return "", false
+}
+
+// runBatch runs every request of the batch, each once its dependencies are
+// answered, and returns the answers in the requests' order.
+func (s *Server) runBatch(outer *http.Request, version string, reqs []batchRequest) []batchResponse {
+	index := make(map[string]int, len(reqs))
+	done := make([]chan struct{}, len(reqs))
+	for i, q := range reqs {
+		index[q.ID] = i
+		done[i] = make(chan struct{})
+	}
+	out := make([]batchResponse, len(reqs))
+	var wg sync.WaitGroup
+	for i := range reqs {
+		wg.Go(func() {
+			defer close(done[i])
+			q := &reqs[i]
+			for _, d := range q.DependsOn {
+				j := index[d]
+				<-done[j]
+				if st := out[j].Status; st < 200 || st > 299 {
+					out[i] = s.batchError(outer, q.ID, meetd.Errorf(meetd.EDEPENDENCY, "Request '%s', which this request depends on, failed with %d.", d, st))
+					return
+				}
+			}
+			out[i] = s.runBatched(outer, version, q)
+		})
+	}
+	wg.Wait()
+	return out
+}
+
+// runBatched answers one request of a batch through the server itself, so
+// that it gets every check and every answer it would get alone.
+func (s *Server) runBatched(outer *http.Request, version string, q *batchRequest) batchResponse {
+	r, err := batchedRequest(outer, version, q)
+	if err != nil {
+		return s.batchError(outer, q.ID, err)
+	}
+	rec := &batchRecorder{h: http.Header{}}
+	s.ServeHTTP(rec, r)
+	return rec.response(q.ID)
+}
+
+// batchedRequest builds the HTTP request that q describes.
+func batchedRequest(outer *http.Request, version string, q *batchRequest) (*http.Request, error) {
+	rel, err := batchedURL(q.URL, version)
+	if err != nil {
+		return nil, err
+	}
+	target := "/" + version + "/" + strings.TrimPrefix(rel, "/")
+	if p, _, _ := strings.Cut(target, "?"); strings.EqualFold(canonicalPath(p), "/"+version+"/$batch") {
+		return nil, meetd.Errorf(meetd.EINVALID, "A batch cannot contain a batch.")
+	}
+	body, err := batchedBody(q)
+	if err != nil {
+		return nil, err
+	}
+	r, err := http.NewRequestWithContext(outer.Context(), strings.ToUpper(q.Method), target, bytes.NewReader(body))
+	if err != nil {
+		return nil, meetd.Errorf(meetd.EINVALID, "Request '%s' of the batch is not a valid request: its method or url.", q.ID)
+	}
+	r.Host, r.RemoteAddr, r.RequestURI = outer.Host, outer.RemoteAddr, target
+	for k, v := range q.Headers {
+		switch http.CanonicalHeaderKey(k) {
+		case "Authorization", "Content-Length", "Content-Encoding", "Transfer-Encoding", "Host", "Origin":
+			// The batch's own token, and a body that is the one given.
+		default:
+			r.Header.Set(k, v)
+		}
+	}
+	if a := outer.Header["Authorization"]; len(a) > 0 {
+		r.Header["Authorization"] = a
+	}
+	return r, nil
+}
+
+// batchedURL is a request's url relative to the service root. Graph's
+// batches carry relative urls; an absolute one under the batch's version
+// is taken by its path, whatever its host: the Go SDK sends its builders'
+// first base URL, https://graph.microsoft.com/v1.0/…, when an app points
+// the client at another one after making it, as meetd's README does.
+func batchedURL(u, version string) (string, error) {
+	if !strings.Contains(u, "://") && !strings.HasPrefix(u, "//") {
+		return u, nil
+	}
+	parsed, err := url.Parse(u)
+	if err == nil {
+		if rest, ok := strings.CutPrefix(parsed.EscapedPath(), "/"+version+"/"); ok && parsed.Scheme != "" {
+			if parsed.RawQuery != "" {
+				rest += "?" + parsed.RawQuery
+			}
+			return rest, nil
+		}
+	}
+	return "", meetd.Errorf(meetd.EINVALID, "The url '%s' must be relative to the service root, such as /me/onlineMeetings.", u)
+}
+
+// batchedBody is a request's body: JSON as given, or the bytes of a base64
+// string when its Content-Type is not JSON, as Graph's batches carry them.
+func batchedBody(q *batchRequest) ([]byte, error) {
+	b := bytes.TrimSpace(q.Body)
+	if len(b) == 0 || string(b) == "null" {
+		return nil, nil
+	}
+	var ct string
+	for k, v := range q.Headers {
+		if strings.EqualFold(k, "Content-Type") {
+			ct = v
+		}
+	}
+	if b[0] == '"' && ct != "" && !isJSON(ct) {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return nil, meetd.Errorf(meetd.EINVALID, "The body of request '%s' is not a valid string.", q.ID)
+		}
+		raw, err := base64.StdEncoding.DecodeString(s)
+		if err != nil {
+			return nil, meetd.Errorf(meetd.EINVALID, "The body of request '%s' is not base64.", q.ID)
+		}
+		return raw, nil
+	}
+	return b, nil
+}
+
+// batchError is the answer to a request of the batch that failed before it
+// ran: Graph's error envelope with ids of its own.
+func (s *Server) batchError(outer *http.Request, id string, err error) batchResponse {
+	rec := &batchRecorder{h: http.Header{}}
+	newRequestIDs(rec, outer)
+	s.writeError(rec, outer, err)
+	return rec.response(id)
+}
+
+// batchRecorder keeps what a handler answers to a request of a batch.
+type batchRecorder struct {
+	h      http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (b *batchRecorder) Header() http.Header { return b.h }
+
+func (b *batchRecorder) WriteHeader(status int) {
+	if b.status == 0 {
+		b.status = status
+	}
+}
+
+func (b *batchRecorder) Write(p []byte) (int, error) {
+	b.WriteHeader(http.StatusOK)
+	return b.body.Write(p)
+}
+
+// response is the recorded answer as the batch's JSON carries it: headers
+// one value each, a JSON body as it is and any other as base64.
+func (b *batchRecorder) response(id string) batchResponse {
+	res := batchResponse{ID: id, Status: b.status, Headers: make(map[string]string, len(b.h))}
+	for k, v := range b.h {
+		if k != "Content-Length" {
+			res.Headers[k] = strings.Join(v, ", ")
+		}
+	}
+	switch body := b.body.Bytes(); {
+	case len(body) == 0:
+	case isJSON(b.h.Get("Content-Type")) && json.Valid(body):
+		res.Body = json.RawMessage(body)
+	default:
+		res.Body, _ = json.Marshal(base64.StdEncoding.EncodeToString(body))
+	}
+	return res
+}
