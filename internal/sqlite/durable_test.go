@@ -148,3 +148,35 @@ func TestRemovedWALBreaksTheStore(t *testing.T) {
 		t.Fatalf("read after the WAL file was removed: got %v, want EUNAVAILABLE", err)
 	}
 }
+
+// TestSymlinkedDatabase opens the database through a symbolic link, as a
+// deployment that links meetd.db to another disk does. SQLite keeps the WAL
+// beside the file linked to, so the syncer must fsync that one: it looked
+// for a WAL beside the link, found none and stopped the store at the first
+// write (before that, it fsynced nothing at all).
+func TestSymlinkedDatabase(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "elsewhere.db")
+	link := filepath.Join(dir, "meetd.db")
+	if err := os.WriteFile(target, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(link, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	m := storetest.NewMeeting(t, "t", storetest.NewObjectID(), "linked")
+	if _, _, err := s.CreateOrGetMeeting(t.Context(), m); err != nil {
+		t.Fatalf("create through a linked database: %v", err)
+	}
+	if got, want := s.w.syncer.walPath, target+"-wal"; got != want {
+		t.Fatalf("the syncer fsyncs %s, want %s", got, want)
+	}
+	if _, err := os.Stat(s.w.syncer.walPath); err != nil {
+		t.Fatalf("the WAL the syncer fsyncs: %v", err)
+	}
+}

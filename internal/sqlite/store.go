@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -136,6 +137,13 @@ func Open(path string, opts Options) (*Store, error) {
 	} else {
 		f.Close()
 	}
+	// SQLite follows a symbolic link to the database and keeps its WAL
+	// beside the file linked to, named after it: the syncer must fsync
+	// that WAL (and its folder), not a name beside the link.
+	resolved, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
 	s := &Store{cache: newCache(cacheSize, cacheBytes), keys: newKeyFilter(filterBytes)}
 	ctx := context.Background()
 	busyMS := strconv.FormatInt(busy.Milliseconds(), 10)
@@ -169,7 +177,7 @@ func Open(path string, opts Options) (*Store, error) {
 	}
 	fsync := syncMode == "FULL"
 	if fsync {
-		if err := syncFiles(path); err != nil {
+		if err := syncFiles(resolved); err != nil {
 			return fail("sync", err)
 		}
 	}
@@ -196,7 +204,7 @@ func Open(path string, opts Options) (*Store, error) {
 		return fail("open", err)
 	}
 	cdb.SetMaxOpenConns(1)
-	s.w = newWriter(conn, ws, maxBatch, newCheckpointer(cdb), newSyncer(path, fsync, lastSeq))
+	s.w = newWriter(conn, ws, maxBatch, newCheckpointer(cdb), newSyncer(resolved, fsync, lastSeq))
 	if opts.LoadKeysAtOpen {
 		s.keys.load(s.rdb)
 	}
