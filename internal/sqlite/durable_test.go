@@ -180,3 +180,18 @@ func TestSymlinkedDatabase(t *testing.T) {
 		t.Fatalf("the WAL the syncer fsyncs: %v", err)
 	}
 }
+
+// TestURIPathRefused opens "file:meetd.db", as a SQLite user may write
+// --db sqlite:file:meetd.db. SQLite takes it for a URI and uses meetd.db,
+// while Open created (mode 0600) and the syncer fsynced "file:meetd.db":
+// the database was not owner-only, and the first write stopped the store
+// for a WAL it could not find. Open must refuse the name.
+func TestURIPathRefused(t *testing.T) {
+	t.Chdir(t.TempDir())
+	s, err := Open("file:meetd.db", Options{})
+	if err == nil {
+		_, _, werr := s.CreateOrGetMeeting(t.Context(), storetest.NewMeeting(t, "t", storetest.NewObjectID(), "uri"))
+		s.Close()
+		t.Fatalf("Open(%q) succeeded; a create then: %v", "file:meetd.db", werr)
+	}
+}

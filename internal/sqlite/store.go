@@ -99,7 +99,9 @@ type Store struct {
 // Open opens (creating it if needed) the database file at path, brings its
 // schema up to date and starts the writer. The file's folder must exist.
 func Open(path string, opts Options) (*Store, error) {
-	if path == "" || strings.Contains(path, "?") {
+	// SQLite reads a name that starts with "file:" as a URI and opens
+	// another file than the one Open creates, secures and fsyncs.
+	if path == "" || strings.Contains(path, "?") || strings.HasPrefix(path, "file:") {
 		return nil, fmt.Errorf("sqlite: bad database path %q", path)
 	}
 	syncMode, err := synchronous(opts.Synchronous)
