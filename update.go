@@ -50,7 +50,8 @@ type SettingsPatch struct {
 
 // WatermarkPatch changes watermarkProtection. Clear removes it (a null);
 // otherwise the values given are set and the other is left as it was, as a
-// PATCH leaves alone what its body does not name.
+// PATCH leaves alone what its body does not name ({} changes nothing, not
+// even a null into an object).
 type WatermarkPatch struct {
 	Clear             bool
 	ForContentSharing *bool
@@ -59,7 +60,7 @@ type WatermarkPatch struct {
 
 // ChatRestrictionsPatch changes chatRestrictions as WatermarkPatch changes
 // watermarkProtection: Clear removes them (a null); otherwise a value given
-// is set, and {} leaves the stored ones as they were.
+// is set, and {} leaves them as they were, null included.
 type ChatRestrictionsPatch struct {
 	Clear         bool
 	AllowTextOnly *bool
@@ -220,7 +221,7 @@ func (p *SettingsPatch) apply(m *Meeting) error {
 	if w := p.Watermark; w != nil {
 		if w.Clear {
 			st.Watermark = nil
-		} else {
+		} else if w.ForContentSharing != nil || w.ForVideo != nil {
 			var next Watermark
 			if st.Watermark != nil {
 				next = *st.Watermark
@@ -237,7 +238,7 @@ func (p *SettingsPatch) apply(m *Meeting) error {
 	if c := p.ChatRestrictions; c != nil {
 		if c.Clear {
 			st.ChatRestrictions = nil
-		} else {
+		} else if c.AllowTextOnly != nil {
 			var next ChatRestrictions
 			if st.ChatRestrictions != nil {
 				next = *st.ChatRestrictions

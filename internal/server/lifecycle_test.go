@@ -238,6 +238,11 @@ func TestUpdateLeavesUnnamedValuesAlone(t *testing.T) {
 	if got := e.do("PATCH", path, tok, `{"chatRestrictions":null}`).want(t, http.StatusOK).get("chatRestrictions"); got != nil {
 		t.Errorf("chatRestrictions after null: got %v, want null", got)
 	}
+	// {} names nothing, so null stays null.
+	r = e.do("PATCH", path, tok, `{"chatRestrictions":{},"watermarkProtection":{}}`).want(t, http.StatusOK)
+	if r.get("chatRestrictions") != nil || r.get("watermarkProtection") != nil {
+		t.Errorf("{} on null settings: got chatRestrictions %v, watermarkProtection %v; want both still null", r.get("chatRestrictions"), r.get("watermarkProtection"))
+	}
 }
 
 // Checklist 46, 47: delete, and what follows it.

@@ -66,7 +66,17 @@ func mapErr(err error, what string) error {
 // read or a write.
 func diskFailed(err error) bool {
 	var se *sqlite.Error
-	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_IOERR
+	if !errors.As(err, &se) || se.Code()&0xff != sqlite3.SQLITE_IOERR {
+		return false
+	}
+	switch se.Code() {
+	case sqlite3.SQLITE_IOERR_NOMEM, sqlite3.SQLITE_IOERR_SHMSIZE, sqlite3.SQLITE_IOERR_SHMMAP:
+		// Out of memory, or no room to grow the WAL's shared-memory index
+		// (a full disk): nothing the disk was given is in doubt, so the
+		// write fails (503) and the next may succeed, as with SQLITE_FULL.
+		return false
+	}
+	return true
 }
 
 // isDBClosed reports database/sql's unexported errors for a closed
