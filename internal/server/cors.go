@@ -30,7 +30,16 @@ var (
 // cors adds the CORS headers to a cross-origin request's answer and answers
 // its preflight. It reports whether it answered the request.
 func cors(w http.ResponseWriter, r *http.Request) (answered bool) {
-	if _, ok := r.Header["Origin"]; !ok || !corsPath(r.URL.Path) {
+	_, cross := r.Header["Origin"]
+	if !cross && isIssuerDocument(r.URL.Path) {
+		// Public documents a cache may keep: the same answer for every
+		// origin, so a copy made for a request without Origin serves a
+		// browser too. API answers need no such care: a shared cache does
+		// not keep answers to requests with an Authorization header.
+		w.Header()["Access-Control-Allow-Origin"] = hdrAnyOrigin
+		return false
+	}
+	if !cross || !corsPath(r.URL.Path) {
 		return false
 	}
 	h := w.Header()
@@ -59,5 +68,11 @@ func corsPath(p string) bool {
 			return true
 		}
 	}
+	return isIssuerDocument(p)
+}
+
+// isIssuerDocument reports whether the path is one of the dev issuer's
+// OpenID documents, under the root or a tenant.
+func isIssuerDocument(p string) bool {
 	return strings.HasSuffix(p, "/.well-known/openid-configuration") || strings.HasSuffix(p, "/discovery/v2.0/keys")
 }

@@ -63,6 +63,11 @@ func TestCORSAnswers(t *testing.T) {
 	// An OPTIONS that is not a preflight is an API request like any other.
 	e.do("OPTIONS", "/v1.0/me/onlineMeetings/abc", tok, "", "Origin", spaOrigin).wantError(t, http.StatusBadRequest, "BadRequest", "")
 
+	// The issuer's public documents carry it for every request, so that a
+	// cached copy serves a browser too.
+	if got := e.do("GET", "/discovery/v2.0/keys", "", "").want(t, http.StatusOK).header.Get("Access-Control-Allow-Origin"); got != "*" {
+		t.Errorf("the key set without Origin: Access-Control-Allow-Origin %q, want *", got)
+	}
 	same := e.do("POST", "/v1.0/me/onlineMeetings/createOrGet", tok, `{"externalId":"spa"}`).want(t, http.StatusOK)
 	page := e.do("GET", strings.TrimPrefix(created.str("joinWebUrl"), e.url), "", "", "Origin", spaOrigin).want(t, http.StatusOK)
 	for _, r := range []*response{same, page} {
