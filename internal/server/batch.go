@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
@@ -22,6 +23,11 @@ import (
 // and fails with 424 if one of them did not succeed. The others run at
 // once, as Graph runs them in any order; a batch's creates then share one
 // group commit instead of waiting for each other's.
+
+// inBatchKey marks the context of a request that runs inside a batch.
+type inBatchKey struct{}
+
+var errNestedBatch = meetd.Errorf(meetd.EINVALID, "A batch cannot contain a batch.")
 
 // maxBatchRequests is Graph's limit on the requests of one batch.
 const maxBatchRequests = 20
@@ -48,6 +54,12 @@ type batchResponse struct {
 // verified once for the whole batch; each request is checked again as it
 // runs, as it would be alone.
 func (s *Server) batch(w http.ResponseWriter, r *http.Request, _ *meetd.Caller) {
+	if r.Context().Value(inBatchKey{}) != nil {
+		// However its url spelled it (%24batch, a fragment, …): a batch in
+		// a batch would multiply the work one request can ask for.
+		s.writeError(w, r, errNestedBatch)
+		return
+	}
 	body, release, err := s.readBody(r)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -203,13 +215,13 @@ func batchedRequest(outer *http.Request, version string, q *batchRequest) (*http
 	}
 	target := "/" + version + "/" + strings.TrimPrefix(rel, "/")
 	if p, _, _ := strings.Cut(target, "?"); strings.EqualFold(canonicalPath(p), "/"+version+"/$batch") {
-		return nil, meetd.Errorf(meetd.EINVALID, "A batch cannot contain a batch.")
+		return nil, errNestedBatch
 	}
 	body, err := batchedBody(q)
 	if err != nil {
 		return nil, err
 	}
-	r, err := http.NewRequestWithContext(outer.Context(), strings.ToUpper(q.Method), target, bytes.NewReader(body))
+	r, err := http.NewRequestWithContext(context.WithValue(outer.Context(), inBatchKey{}, true), strings.ToUpper(q.Method), target, bytes.NewReader(body))
 	if err != nil {
 		return nil, meetd.Errorf(meetd.EINVALID, "Request '%s' of the batch is not a valid request: its method or url.", q.ID)
 	}

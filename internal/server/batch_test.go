@@ -125,3 +125,16 @@ func TestBatchRefused(t *testing.T) {
 		t.Errorf("a batch in a batch: got %d, want 400", nested["1"].Status)
 	}
 }
+
+// A batch in a batch is refused however its url spells $batch: escaped, or
+// with a fragment; else one request could run 20 × 20 × … requests at once.
+func TestBatchNestedSpellings(t *testing.T) {
+	e := newEnv(t)
+	tok := e.user(tenantA, alice)
+	for _, u := range []string{"/%24batch", "%24batch", "$batch#x", "https://graph.microsoft.com/v1.0/%24batch"} {
+		got := e.sendBatch(t, tok, `{"requests":[{"id":"1","method":"POST","url":"`+u+`","headers":{"Content-Type":"application/json"},"body":{"requests":[{"id":"a","method":"GET","url":"/me/onlineMeetings/x"}]}}]}`)
+		if got["1"].Status != http.StatusBadRequest {
+			t.Errorf("url %q: a batch in a batch got %d, want 400 (%v)", u, got["1"].Status, got["1"].Body)
+		}
+	}
+}
