@@ -83,7 +83,7 @@ func (s *Server) batch(w http.ResponseWriter, r *http.Request, _ *meetd.Caller) 
 }
 
 // parseBatch reads a batch body and checks what Graph requires of it: 1 to
-// 20 requests, each with a unique id, a method and a url, depending only on
+// 20 requests, each with a unique id (ids are not case-sensitive), a method and a url, depending only on
 // requests of the batch, with no cycle.
 func parseBatch(body []byte) ([]batchRequest, error) {
 	var b struct {
@@ -100,7 +100,7 @@ func parseBatch(body []byte) ([]batchRequest, error) {
 	}
 	index := make(map[string]int, len(b.Requests))
 	for i, q := range b.Requests {
-		switch _, dup := index[q.ID]; {
+		switch _, dup := index[strings.ToLower(q.ID)]; {
 		case q.ID == "":
 			return nil, meetd.Errorf(meetd.EINVALID, "Invalid batch payload format: every request needs an id.")
 		case dup:
@@ -108,11 +108,11 @@ func parseBatch(body []byte) ([]batchRequest, error) {
 		case q.Method == "" || q.URL == "":
 			return nil, meetd.Errorf(meetd.EINVALID, "Invalid batch payload format: request '%s' needs a method and a url.", q.ID)
 		}
-		index[q.ID] = i
+		index[strings.ToLower(q.ID)] = i
 	}
 	for _, q := range b.Requests {
 		for _, d := range q.DependsOn {
-			if _, ok := index[d]; !ok {
+			if _, ok := index[strings.ToLower(d)]; !ok {
 				return nil, meetd.Errorf(meetd.EINVALID, "Invalid batch payload format: request '%s' depends on '%s', which is not in the batch.", q.ID, d)
 			}
 		}
@@ -150,7 +150,7 @@ func dependencyCycle(reqs []batchRequest, index map[string]int) (string, bool) {
 		}
 		state[i] = visiting
 		for _, d := range reqs[i].DependsOn {
-			if visit(index[d]) {
+			if visit(index[strings.ToLower(d)]) {
 				return true
 			}
 		}
@@ -171,7 +171,7 @@ func (s *Server) runBatch(outer *http.Request, version string, reqs []batchReque
 	index := make(map[string]int, len(reqs))
 	done := make([]chan struct{}, len(reqs))
 	for i, q := range reqs {
-		index[q.ID] = i
+		index[strings.ToLower(q.ID)] = i
 		done[i] = make(chan struct{})
 	}
 	out := make([]batchResponse, len(reqs))
@@ -181,7 +181,7 @@ func (s *Server) runBatch(outer *http.Request, version string, reqs []batchReque
 			defer close(done[i])
 			q := &reqs[i]
 			for _, d := range q.DependsOn {
-				j := index[d]
+				j := index[strings.ToLower(d)]
 				<-done[j]
 				if st := out[j].Status; st < 200 || st > 299 {
 					out[i] = s.batchError(outer, q.ID, meetd.Errorf(meetd.EDEPENDENCY, "Request '%s', which this request depends on, failed with %d.", d, st))

@@ -138,3 +138,16 @@ func TestBatchNestedSpellings(t *testing.T) {
 		}
 	}
 }
+
+// Graph's ids are not case-sensitive: "a" and "A" are one id, used twice
+// (400), and dependsOn may name a request in another case.
+func TestBatchIDsCaseInsensitive(t *testing.T) {
+	e := newEnv(t)
+	tok := e.user(tenantA, alice)
+	e.do("POST", "/v1.0/$batch", tok, `{"requests":[{"id":"a","method":"GET","url":"/me/onlineMeetings/x"},{"id":"A","method":"GET","url":"/me/onlineMeetings/y"}]}`).
+		wantError(t, http.StatusBadRequest, "BadRequest", "")
+	got := e.sendBatch(t, tok, `{"requests":[{"id":"a","method":"GET","url":"/me/onlineMeetings/x"},{"id":"b","method":"GET","url":"/me/onlineMeetings/y","dependsOn":["A"]}]}`)
+	if got["b"].Status != http.StatusFailedDependency {
+		t.Errorf("dependsOn in another case: got %d, want 424", got["b"].Status)
+	}
+}
