@@ -73,6 +73,10 @@ func corsPath(p string) bool {
 
 // isIssuerDocument reports whether the path is one of the dev issuer's
 // OpenID documents, under the root or a tenant.
+// The join page's route (/l/meetup-join/{thread}/{rest...}) takes any
+// path under it, one that ends like an issuer document too: that page is
+// not one, and must not get CORS headers.
 func isIssuerDocument(p string) bool {
-	return strings.HasSuffix(p, "/.well-known/openid-configuration") || strings.HasSuffix(p, "/discovery/v2.0/keys")
+	return (strings.HasSuffix(p, "/.well-known/openid-configuration") || strings.HasSuffix(p, "/discovery/v2.0/keys")) &&
+		!strings.HasPrefix(p, "/l/")
 }

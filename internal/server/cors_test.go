@@ -78,3 +78,27 @@ func TestCORSAnswers(t *testing.T) {
 		}
 	}
 }
+
+// The join page stays same-origin under any path that ends like an issuer
+// document: only the root's and a tenant's documents are public.
+func TestCORSJoinPageIssuerSuffix(t *testing.T) {
+	e := newEnv(t)
+	tok := e.user(tenantA, alice)
+	join := strings.TrimPrefix(e.createOrGet("/me", tok, `{"externalId":"suffix"}`).want(t, http.StatusCreated).str("joinWebUrl"), e.url)
+	thread := strings.Split(join, "/")[3]
+	for _, doc := range []string{"/.well-known/openid-configuration", "/discovery/v2.0/keys"} {
+		for _, hdr := range [][]string{nil, {"Origin", spaOrigin}} {
+			r := e.do("GET", "/l/meetup-join/"+thread+"/x"+doc, "", "", hdr...)
+			for k := range r.header {
+				if strings.HasPrefix(k, "Access-Control-") {
+					t.Errorf("join page at …%s (%q, status %d): %s, want no CORS headers", doc, hdr, r.status, k)
+				}
+			}
+		}
+	}
+	for _, p := range []string{"/" + tenantA + "/v2.0/.well-known/openid-configuration", "/" + tenantA + "/discovery/v2.0/keys", "/.well-known/openid-configuration"} {
+		if got := e.do("GET", p, "", "", "Origin", spaOrigin).want(t, http.StatusOK).header.Get("Access-Control-Allow-Origin"); got != "*" {
+			t.Errorf("%s: Access-Control-Allow-Origin %q, want *", p, got)
+		}
+	}
+}
