@@ -246,7 +246,9 @@ func batchedRequest(outer *http.Request, version string, q *batchRequest) (*http
 // first base URL, https://graph.microsoft.com/v1.0/…, when an app points
 // the client at another one after making it, as meetd's README does.
 func batchedURL(u, version string) (string, error) {
-	if !strings.Contains(u, "://") && !strings.HasPrefix(u, "//") {
+	// Only the path says whether the url is absolute: a query may hold a
+	// url of its own, as $filter=JoinWebUrl eq 'https://…' does.
+	if p, _, _ := strings.Cut(u, "?"); !strings.Contains(p, "://") && !strings.HasPrefix(p, "//") {
 		return u, nil
 	}
 	parsed, err := url.Parse(u)

@@ -151,3 +151,16 @@ func TestBatchIDsCaseInsensitive(t *testing.T) {
 		t.Errorf("dependsOn in another case: got %d, want 424", got["b"].Status)
 	}
 }
+
+// A relative url whose query holds a url, as Graph's lookup by join link
+// ($filter=JoinWebUrl eq 'https://…', written as Graph's examples write
+// queries in a batch, unencoded) is relative, not refused as absolute.
+func TestBatchURLInQuery(t *testing.T) {
+	e := newEnv(t)
+	tok := e.user(tenantA, alice)
+	join := e.createOrGet("/me", tok, `{"externalId":"q"}`).want(t, http.StatusCreated).str("joinWebUrl")
+	got := e.sendBatch(t, tok, `{"requests":[{"id":"1","method":"GET","url":"/me/onlineMeetings?$filter=JoinWebUrl eq '`+join+`'"}]}`)
+	if got["1"].Status != http.StatusOK {
+		t.Errorf("lookup by joinWebUrl in a batch: got %d, want 200 (%v)", got["1"].Status, got["1"].Body)
+	}
+}
