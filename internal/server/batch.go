@@ -204,6 +204,9 @@ func (s *Server) runBatched(outer *http.Request, version string, q *batchRequest
 	}
 	rec := &batchRecorder{h: http.Header{}}
 	s.ServeHTTP(rec, r)
+	if r.Method == http.MethodHead {
+		rec.body.Reset() // as net/http drops it when the request comes alone
+	}
 	return rec.response(q.ID)
 }
 

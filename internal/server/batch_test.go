@@ -164,3 +164,14 @@ func TestBatchURLInQuery(t *testing.T) {
 		t.Errorf("lookup by joinWebUrl in a batch: got %d, want 200 (%v)", got["1"].Status, got["1"].Body)
 	}
 }
+
+// A HEAD in a batch is answered without a body, as it is alone.
+func TestBatchHead(t *testing.T) {
+	e := newEnv(t)
+	tok := e.user(tenantA, alice)
+	id := e.createOrGet("/me", tok, `{"externalId":"head"}`).want(t, http.StatusCreated).str("id")
+	got := e.sendBatch(t, tok, `{"requests":[{"id":"1","method":"HEAD","url":"/me/onlineMeetings/`+id+`"}]}`)
+	if got["1"].Status != http.StatusOK || got["1"].Body != nil {
+		t.Errorf("HEAD in a batch: got %d with body %v, want 200 and none", got["1"].Status, got["1"].Body)
+	}
+}
