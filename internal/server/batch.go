@@ -108,6 +108,10 @@ func parseBatch(body []byte) ([]batchRequest, error) {
 		case q.Method == "" || q.URL == "":
 			return nil, meetd.Errorf(meetd.EINVALID, "Invalid batch payload format: request '%s' needs a method and a url.", q.ID)
 		}
+		if h, ok := twiceNamed(q.Headers); ok {
+			// Which of the two would apply is a coin toss in a JSON object.
+			return nil, meetd.Errorf(meetd.EINVALID, "Invalid batch payload format: request '%s' names the header '%s' twice.", q.ID, h)
+		}
 		index[strings.ToLower(q.ID)] = i
 	}
 	for _, q := range b.Requests {
@@ -121,6 +125,20 @@ func parseBatch(body []byte) ([]batchRequest, error) {
 		return nil, meetd.Errorf(meetd.EINVALID, "Invalid batch payload format: request '%s' depends on itself through dependsOn.", id)
 	}
 	return b.Requests, nil
+}
+
+// twiceNamed returns a header that headers name twice, in two spellings
+// (HTTP header names have no case).
+func twiceNamed(headers map[string]string) (string, bool) {
+	seen := make(map[string]bool, len(headers))
+	for k := range headers {
+		c := http.CanonicalHeaderKey(k)
+		if seen[c] {
+			return c, true
+		}
+		seen[c] = true
+	}
+	return "", false
 }
 
 // jsonReason is encoding/json's reason without its Go type names.

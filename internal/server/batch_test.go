@@ -105,6 +105,7 @@ func TestBatchRefused(t *testing.T) {
 		{"no id", `{"requests":[{"method":"GET","url":"/me/onlineMeetings/x"}]}`, "needs an id"},
 		{"duplicate ids", `{"requests":[{"id":"1","method":"GET","url":"/me/onlineMeetings/x"},{"id":"1","method":"GET","url":"/me/onlineMeetings/y"}]}`, "more than one request"},
 		{"no url", `{"requests":[{"id":"1","method":"GET"}]}`, "needs a method and a url"},
+		{"one header twice", `{"requests":[{"id":"1","method":"POST","url":"/me/onlineMeetings/createOrGet","headers":{"Content-Type":"application/json","content-type":"text/plain"},"body":{"externalId":"x"}}]}`, "names the header 'Content-Type' twice"},
 		{"unknown dependsOn", `{"requests":[{"id":"1","method":"GET","url":"/me/onlineMeetings/x","dependsOn":["9"]}]}`, "not in the batch"},
 		{"cycle", `{"requests":[{"id":"1","method":"GET","url":"/me/onlineMeetings/x","dependsOn":["2"]},{"id":"2","method":"GET","url":"/me/onlineMeetings/y","dependsOn":["1"]}]}`, "depends on itself"},
 	} {
