@@ -323,6 +323,21 @@ func TestSelect(t *testing.T) {
 	e.do("GET", "/v1.0/me/onlineMeetings/"+m.str("id")+"?$select=nope", tok, "").wantError(t, http.StatusBadRequest, "BadRequest", "")
 }
 
+// A system query option given twice is a 400, as on Graph ("Query option
+// '$select' was specified more than once, but it must be specified at most
+// once.", msgraph-sdk-java#336), not the first value with the rest dropped.
+func TestQueryOptionTwice(t *testing.T) {
+	e := newEnv(t)
+	tok := e.user(tenantA, alice)
+	m := e.createOrGet("/me", tok, `{"externalId":"twice","subject":"S"}`).want(t, http.StatusCreated)
+	e.do("GET", "/v1.0/me/onlineMeetings/"+m.str("id")+"?$select=subject&$select=id", tok, "").wantError(t, http.StatusBadRequest, "BadRequest",
+		"Query option '$select' was specified more than once, but it must be specified at most once.")
+	f := url.QueryEscape("joinMeetingIdSettings/joinMeetingId eq '" + m.str("joinMeetingIdSettings.joinMeetingId") + "'")
+	e.do("GET", "/v1.0/me/onlineMeetings?$filter="+f+"&$filter="+url.QueryEscape("joinMeetingIdSettings/joinMeetingId eq '1'"), tok, "").wantError(t, http.StatusBadRequest, "BadRequest",
+		"Query option '$filter' was specified more than once, but it must be specified at most once.")
+	e.do("GET", "/v1.0/me/onlineMeetings?$filter="+f, tok, "").want(t, http.StatusOK)
+}
+
 // A bad $select on a write refuses the whole request: nothing is created or
 // changed, so the client's retry without it does not find a meeting made by
 // a request that it was told failed.

@@ -101,7 +101,7 @@ func (s *Server) find(w http.ResponseWriter, r *http.Request, c *meetd.Caller) {
 	if !ok {
 		return
 	}
-	f, err := graph.ParseFilter(r.URL.Query().Get("$filter"))
+	f, err := parseFilter(r)
 	if err != nil {
 		s.writeError(w, r, s.authFirst(r, c, err))
 		return
@@ -119,13 +119,22 @@ func (s *Server) find(w http.ResponseWriter, r *http.Request, c *meetd.Caller) {
 	s.writeCollection(w, ms, o)
 }
 
+// parseFilter parses the request's $filter.
+func parseFilter(r *http.Request) (graph.Filter, error) {
+	v, err := queryOption(r, "filter")
+	if err != nil {
+		return graph.Filter{}, err
+	}
+	return graph.ParseFilter(v)
+}
+
 // findByVTC serves GET /communications/onlineMeetings?$filter=VideoTeleconferenceId eq '…'.
 func (s *Server) findByVTC(w http.ResponseWriter, r *http.Request, c *meetd.Caller) {
 	o, ok := s.options(w, r, nil)
 	if !ok {
 		return
 	}
-	f, err := graph.ParseFilter(r.URL.Query().Get("$filter"))
+	f, err := parseFilter(r)
 	if err == nil && f.Property != graph.FilterVideoTeleconferenceID {
 		err = meetd.Errorf(meetd.EFILTER, "Filter expression expected - /onlineMeetings?$filter={ParameterName} eq '{id}'.")
 	}

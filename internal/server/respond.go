@@ -38,7 +38,11 @@ func renderOptions(r *http.Request, c *meetd.Caller) (graph.Options, error) {
 	if r.URL.RawQuery == "" {
 		return o, nil
 	}
-	if sel := r.URL.Query().Get("$select"); sel != "" {
+	sel, err := queryOption(r, "select")
+	if err != nil {
+		return o, err
+	}
+	if sel != "" {
 		s, err := graph.ParseSelect(sel)
 		if err != nil {
 			return o, err
@@ -46,6 +50,23 @@ func renderOptions(r *http.Request, c *meetd.Caller) (graph.Options, error) {
 		o.Select = s
 	}
 	return o, nil
+}
+
+// queryOption returns the value of the system query option $name. OData
+// allows each at most once; Graph answers a repeated one with a 400, which
+// meetd gives too rather than read one of the values and drop the others.
+func queryOption(r *http.Request, name string) (string, error) {
+	if r.URL.RawQuery == "" {
+		return "", nil
+	}
+	vs := r.URL.Query()["$"+name]
+	if len(vs) > 1 {
+		return "", meetd.Errorf(meetd.EINVALID, "Query option '$%s' was specified more than once, but it must be specified at most once.", name)
+	}
+	if len(vs) == 0 {
+		return "", nil
+	}
+	return vs[0], nil
 }
 
 // apiVersion returns "v1.0" or "beta" from the request path.
