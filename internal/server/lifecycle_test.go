@@ -338,6 +338,30 @@ func TestQueryOptionTwice(t *testing.T) {
 	e.do("GET", "/v1.0/me/onlineMeetings?$filter="+f, tok, "").want(t, http.StatusOK)
 }
 
+// On beta the $ of a system query option is optional, as Graph documents
+// (learn.microsoft.com/graph/query-parameters); on v1.0 meetd keeps to $.
+func TestBetaQueryOptionsWithoutDollar(t *testing.T) {
+	e := newEnv(t)
+	tok := e.user(tenantA, alice)
+	m := e.createOrGet("/me", tok, `{"externalId":"bare","subject":"S"}`).want(t, http.StatusCreated)
+	r := e.do("GET", "/beta/me/onlineMeetings/"+m.str("id")+"?select=subject", tok, "").want(t, http.StatusOK)
+	if _, ok := r.json["joinWebUrl"]; ok || r.str("subject") != "S" || !strings.HasSuffix(r.str("@odata.context"), "/onlineMeetings(subject)/$entity") {
+		t.Errorf("beta select=subject: got %s", r.body)
+	}
+	f := url.QueryEscape("joinMeetingIdSettings/joinMeetingId eq '" + m.str("joinMeetingIdSettings.joinMeetingId") + "'")
+	r = e.do("GET", "/beta/me/onlineMeetings?filter="+f, tok, "").want(t, http.StatusOK)
+	if v, _ := r.json["value"].([]any); len(v) != 1 {
+		t.Errorf("beta filter=…: got %s, want the meeting", r.body)
+	}
+	e.do("GET", "/beta/me/onlineMeetings/"+m.str("id")+"?$select=subject&select=id", tok, "").wantError(t, http.StatusBadRequest, "BadRequest",
+		"Query option '$select' was specified more than once, but it must be specified at most once.")
+	// v1.0: not an option; the whole meeting.
+	r = e.do("GET", "/v1.0/me/onlineMeetings/"+m.str("id")+"?select=subject", tok, "").want(t, http.StatusOK)
+	if _, ok := r.json["joinWebUrl"]; !ok {
+		t.Errorf("v1.0 select=subject: got %s, want the whole meeting", r.body)
+	}
+}
+
 // A bad $select on a write refuses the whole request: nothing is created or
 // changed, so the client's retry without it does not find a meeting made by
 // a request that it was told failed.

@@ -52,14 +52,21 @@ func renderOptions(r *http.Request, c *meetd.Caller) (graph.Options, error) {
 	return o, nil
 }
 
-// queryOption returns the value of the system query option $name. OData
-// allows each at most once; Graph answers a repeated one with a 400, which
-// meetd gives too rather than read one of the values and drop the others.
+// queryOption returns the value of the system query option $name. On beta
+// the $ is optional, as Graph documents ("On the beta endpoint, the $ prefix
+// is optional. For example, you can use filter instead of $filter."). OData
+// allows each option at most once, with or without its $; Graph answers a
+// repeated one with a 400, which meetd gives too rather than read one of the
+// values and drop the others.
 func queryOption(r *http.Request, name string) (string, error) {
 	if r.URL.RawQuery == "" {
 		return "", nil
 	}
-	vs := r.URL.Query()["$"+name]
+	q := r.URL.Query()
+	vs := q["$"+name]
+	if bare, ok := q[name]; ok && apiVersion(r) == "beta" {
+		vs = append(vs[:len(vs):len(vs)], bare...)
+	}
 	if len(vs) > 1 {
 		return "", meetd.Errorf(meetd.EINVALID, "Query option '$%s' was specified more than once, but it must be specified at most once.", name)
 	}
