@@ -53,7 +53,12 @@ func ParseFilter(s string) (Filter, error) {
 	if !ok {
 		return Filter{}, meetd.Errorf(meetd.EINVALID, "The query specified in the URI is not valid. There is an unterminated string literal at position %d in '%s'.", pos, clip(s, 256))
 	}
-	if strings.TrimRight(after, " \t") != "" {
+	if tail := strings.Trim(after, " \t"); tail != "" {
+		if len(after) > len(tail) && startsWithWord(tail, "and", "or") {
+			// Valid OData that combines conditions: an unsupported filter
+			// (checklist 37), not a malformed one.
+			return Filter{}, filterError()
+		}
 		return Filter{}, meetd.Errorf(meetd.EINVALID, "The query specified in the URI is not valid. Syntax error at position %d in '%s': nothing may follow the string literal.", len(s)-len(after), clip(s, 256))
 	}
 	if value == "" {
@@ -61,6 +66,17 @@ func ParseFilter(s string) (Filter, error) {
 	}
 	f.Value = value
 	return f, nil
+}
+
+// startsWithWord reports whether s starts with one of the words, in any
+// case, followed by a space.
+func startsWithWord(s string, words ...string) bool {
+	for _, w := range words {
+		if len(s) > len(w) && strings.EqualFold(s[:len(w)], w) && isSpace(s[len(w)]) {
+			return true
+		}
+	}
+	return false
 }
 
 // cutStringLiteral reads an OData string literal at the start of s (which

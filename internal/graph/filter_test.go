@@ -63,8 +63,11 @@ func TestParseFilterErrors(t *testing.T) {
 			"The query specified in the URI is not valid. There is an unterminated string literal at position 14 in 'JoinWebUrl eq 'https://teams.microsoft.com/l/meetup-join/x'."},
 		{"JoinWebUrl eq 'it''s", meetd.EINVALID,
 			"The query specified in the URI is not valid. There is an unterminated string literal at position 14 in 'JoinWebUrl eq 'it''s'."},
-		{"JoinWebUrl eq 'a' and Subject eq 'b'", meetd.EINVALID,
-			"The query specified in the URI is not valid. Syntax error at position 17 in 'JoinWebUrl eq 'a' and Subject eq 'b'': nothing may follow the string literal."},
+		// Valid OData, but more than the one condition Graph serves.
+		{"JoinWebUrl eq 'a' and Subject eq 'b'", meetd.EFILTER, filterMsg},
+		{"joinMeetingIdSettings/joinMeetingId eq '1' OR joinMeetingIdSettings/joinMeetingId eq '2'", meetd.EFILTER, filterMsg},
+		{"JoinWebUrl eq 'a' andx", meetd.EINVALID,
+			"The query specified in the URI is not valid. Syntax error at position 17 in 'JoinWebUrl eq 'a' andx': nothing may follow the string literal."},
 		{"JoinWebUrl eq 'a'b", meetd.EINVALID,
 			"The query specified in the URI is not valid. Syntax error at position 17 in 'JoinWebUrl eq 'a'b': nothing may follow the string literal."},
 	} {
