@@ -392,3 +392,19 @@ func TestSelectRefusedBeforeWrite(t *testing.T) {
 		t.Errorf("createOrGet with $select=subject: got %s", r.body)
 	}
 }
+
+// Accept's odata.metadata is not honoured (docs/support.md): every answer
+// is the minimal-metadata one, with its Content-Type saying so.
+func TestAcceptMetadataIgnored(t *testing.T) {
+	e := newEnv(t)
+	tok := e.user(tenantA, alice)
+	m := e.createOrGet("/me", tok, `{"externalId":"accept"}`).want(t, http.StatusCreated)
+	path := "/v1.0/me/onlineMeetings/" + m.str("id")
+	plain := e.do("GET", path, tok, "").want(t, http.StatusOK)
+	for _, accept := range []string{"application/json;odata.metadata=full", "application/json;odata.metadata=none", "*/*"} {
+		r := e.do("GET", path, tok, "", "Accept", accept).want(t, http.StatusOK)
+		if string(r.body) != string(plain.body) || r.header.Get("Content-Type") != plain.header.Get("Content-Type") {
+			t.Errorf("Accept %s: the answer differs from the one without Accept", accept)
+		}
+	}
+}
