@@ -42,14 +42,14 @@ func openClosed(t testing.TB, dsn string, opts postgres.Options) *postgres.Store
 	return s
 }
 
-func TestOpenConcurrently(t *testing.T) {
-	dsn := pgtest.NewDatabase(t)
-	const replicas = 3
-	stores := make([]*postgres.Store, replicas)
-	errs := make([]error, replicas)
+// openAtOnce opens n stores on dsn at the same moment, as replicas that
+// start together do.
+func openAtOnce(t *testing.T, dsn string, n int) ([]*postgres.Store, []error) {
+	stores := make([]*postgres.Store, n)
+	errs := make([]error, n)
 	ready := make(chan struct{})
 	var wg sync.WaitGroup
-	for i := range replicas {
+	for i := range n {
 		wg.Go(func() {
 			<-ready
 			stores[i], errs[i] = postgres.Open(t.Context(), dsn, postgres.Options{})
@@ -57,6 +57,12 @@ func TestOpenConcurrently(t *testing.T) {
 	}
 	close(ready)
 	wg.Wait()
+	return stores, errs
+}
+
+func TestOpenConcurrently(t *testing.T) {
+	dsn := pgtest.NewDatabase(t)
+	stores, errs := openAtOnce(t, dsn, 3)
 	for i, err := range errs {
 		if err != nil {
 			t.Fatalf("replica %d: Open: %v", i, err)
@@ -322,19 +328,7 @@ func keywordDSN(t testing.TB, dsn string) string {
 func TestOpenConcurrentlyUnderRepeatableRead(t *testing.T) {
 	for range 3 {
 		dsn := pgtest.NewDatabase(t) + "&default_transaction_isolation=repeatable%20read"
-		const replicas = 3
-		stores := make([]*postgres.Store, replicas)
-		errs := make([]error, replicas)
-		ready := make(chan struct{})
-		var wg sync.WaitGroup
-		for i := range replicas {
-			wg.Go(func() {
-				<-ready
-				stores[i], errs[i] = postgres.Open(t.Context(), dsn, postgres.Options{})
-			})
-		}
-		close(ready)
-		wg.Wait()
+		stores, errs := openAtOnce(t, dsn, 3)
 		for i, err := range errs {
 			if err != nil {
 				t.Errorf("replica %d: Open: %v", i, err)
