@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -44,6 +45,7 @@ type env struct {
 type envOptions struct {
 	monthlyLimit int
 	audio        graph.AudioSettings
+	log          *slog.Logger
 }
 
 func newEnv(t testing.TB, opts ...envOptions) *env {
@@ -74,6 +76,7 @@ func newEnv(t testing.TB, opts ...envOptions) *env {
 		JWKS:      iss.JWKS(),
 		Discovery: iss.Discovery(base, "common"),
 		Ready:     st.Ping,
+		Logger:    o.log,
 	})
 	hs.Start()
 	t.Cleanup(hs.Close)

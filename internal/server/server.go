@@ -72,6 +72,22 @@ func New(cfg Config) *Server {
 // (cors.go), and routes it.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ids := newRequestIDs(w, r)
+	if s.log.Enabled(r.Context(), slog.LevelDebug) {
+		// One line per request, written when its answer is done, so that it
+		// says how it ended (status, size, time) and not only that it came.
+		lw := &loggedWriter{ResponseWriter: w}
+		w = lw
+		start, uri := time.Now(), r.URL.RequestURI() // as it came, before canonicalPath
+		defer func() {
+			status := lw.status
+			if status == 0 {
+				status = http.StatusOK // nothing written: net/http sends a 200
+			}
+			s.log.Debug("request", "request-id", ids.request, "client-request-id", ids.client,
+				"method", r.Method, "path", uri, "status", status, "bytes", lw.bytes,
+				"duration", time.Since(start))
+		}()
+	}
 	defer func() {
 		if v := recover(); v != nil {
 			if v == http.ErrAbortHandler {
@@ -81,9 +97,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.writeError(w, r, meetd.Errorf(meetd.EINTERNAL, "panic"))
 		}
 	}()
-	if s.log.Enabled(r.Context(), slog.LevelDebug) {
-		s.log.Debug("request", "request-id", ids.request, "client-request-id", ids.client, "method", r.Method, "path", r.URL.RequestURI())
-	}
 	if p := canonicalPath(r.URL.Path); p != r.URL.Path {
 		r.URL.Path, r.URL.RawPath = p, ""
 	}
@@ -98,3 +111,29 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mux.ServeHTTP(w, r)
 }
+
+// loggedWriter records the status and size of an answer for the request log.
+type loggedWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+}
+
+func (w *loggedWriter) WriteHeader(status int) {
+	if w.status == 0 && status >= 200 {
+		w.status = status
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *loggedWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += int64(n)
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the connection's writer.
+func (w *loggedWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
