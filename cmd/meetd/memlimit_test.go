@@ -95,7 +95,21 @@ func TestServeMemoryLimit(t *testing.T) {
 // and stops it.
 func servedLimit(t testing.TB, args, env []string) string {
 	t.Helper()
-	cmd := exec.Command(meetdBin, append([]string{"serve", "--addr", "127.0.0.1:0", "--data", t.TempDir()}, args...)...)
+	line := startupLine(t, append([]string{"--data", t.TempDir()}, args...), env)
+	for f := range strings.FieldsSeq(line) {
+		if v, ok := strings.CutPrefix(f, "memory-limit="); ok {
+			return v
+		}
+	}
+	return "(none in: " + line + ")"
+}
+
+// startupLine runs meetd serve with args and env (and no MEETD_* or
+// GOMEMLIMIT of the test's own) until it logs its start-up line, which it
+// returns, and stops it.
+func startupLine(t testing.TB, args, env []string) string {
+	t.Helper()
+	cmd := exec.Command(meetdBin, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "GOMEMLIMIT=") && !strings.HasPrefix(kv, "MEETD_") {
 			cmd.Env = append(cmd.Env, kv)
@@ -118,13 +132,7 @@ func servedLimit(t testing.TB, args, env []string) string {
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
 			if line := sc.Text(); strings.Contains(line, "meetd listening") {
-				for f := range strings.FieldsSeq(line) {
-					if v, ok := strings.CutPrefix(f, "memory-limit="); ok {
-						found <- v
-						return
-					}
-				}
-				found <- "(none in: " + line + ")"
+				found <- line
 				return
 			}
 		}

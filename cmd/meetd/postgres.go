@@ -3,6 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/meetd/meetd"
 	"github.com/meetd/meetd/internal/postgres"
@@ -19,5 +24,16 @@ func openPostgres(ctx context.Context, dsn string) (*openedStore, error) {
 	case err != nil:
 		return nil, fmt.Errorf("open PostgreSQL store: %w", err)
 	}
-	return &openedStore{Store: st, keys: st, kind: "postgres"}, nil
+	return &openedStore{Store: st, keys: st, kind: describePostgres(dsn)}, nil
+}
+
+// describePostgres names the database a DSN points at for the log, without
+// its password or any other setting: postgres://user@host:port/database.
+func describePostgres(dsn string) string {
+	c, err := pgconn.ParseConfig(dsn)
+	if err != nil {
+		return "postgres"
+	}
+	u := url.URL{Scheme: "postgres", User: url.User(c.User), Host: net.JoinHostPort(c.Host, strconv.Itoa(int(c.Port))), Path: "/" + c.Database}
+	return u.String()
 }

@@ -132,8 +132,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	log.Info("meetd listening", "addr", ln.Addr().String(), "base-url", base, "store", st.kind,
-		"memory-limit", describeLimit(debug.SetMemoryLimit(-1)))
+	started := []any{"version", version, "addr", ln.Addr().String(), "base-url", base, "store", st.kind}
+	if st.sync != "" {
+		started = append(started, "sync", st.sync)
+	}
+	started = append(started, "memory-limit", describeLimit(debug.SetMemoryLimit(-1)), "log-level", level)
+	log.Info("meetd listening", started...)
 	fmt.Fprintf(stdout, "meetd listening on http://%s\n", ln.Addr())
 
 	select {

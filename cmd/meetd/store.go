@@ -33,7 +33,8 @@ func addStoreFlags(f *envFlags) storeFlags {
 type openedStore struct {
 	meetd.Store
 	keys   auth.KeyStore
-	kind   string
+	kind   string // where the data is, for the log: sqlite:/abs/path or postgres://user@host:port/db
+	sync   string // SQLite's --sync; "" for PostgreSQL
 	unlock func() // releases serve's lock on the SQLite database; nil otherwise
 }
 
@@ -97,7 +98,13 @@ func (sf storeFlags) open(ctx context.Context, server bool) (*openedStore, error
 			}
 			return nil, fmt.Errorf("open SQLite store %s: %w", path, err)
 		}
-		return &openedStore{Store: st, keys: auth.NewFileKeyStore(filepath.Join(dir, "signing-key.pem")), kind: "sqlite:" + path, unlock: unlock}, nil
+		// The log names the database by its absolute path: a relative
+		// --data is relative to a working directory the log does not show.
+		where := path
+		if abs, err := filepath.Abs(path); err == nil {
+			where = abs
+		}
+		return &openedStore{Store: st, keys: auth.NewFileKeyStore(filepath.Join(dir, "signing-key.pem")), kind: "sqlite:" + where, sync: *sf.sync, unlock: unlock}, nil
 	default:
 		return nil, fmt.Errorf("%w: --db must be postgres://…, a PostgreSQL keyword DSN (host=… dbname=…) or sqlite:PATH", errUsage)
 	}
