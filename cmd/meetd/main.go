@@ -13,14 +13,22 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// SIGHUP (the terminal closed, or an operator's "reload") stops serve
+	// as SIGTERM does, with a drain and a log line, instead of killing it
+	// at once, as Go's default for it would; unless meetd was started with
+	// SIGHUP ignored (nohup), which asking for it would undo.
+	stopOn := []os.Signal{os.Interrupt, syscall.SIGTERM}
+	if !signal.Ignored(syscall.SIGHUP) {
+		stopOn = append(stopOn, syscall.SIGHUP)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), stopOn...)
 	// The first signal asks for a graceful stop (serve drains its requests);
 	// a second one, while that runs, ends the process at once, as an
 	// operator pressing Ctrl-C twice expects. Counted here rather than by
 	// handing the signal back to its default: a shell starts a background
 	// job with SIGINT ignored, and that is the default it would get back.
 	signals := make(chan os.Signal, 2)
-	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	signal.Notify(signals, stopOn...)
 	go func() {
 		<-signals
 		<-signals

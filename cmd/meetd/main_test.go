@@ -490,3 +490,16 @@ func TestBenchRefusesBadSettingsFirst(t *testing.T) {
 		}
 	}
 }
+
+// SIGHUP drains and stops serve as SIGTERM does, with its log lines and
+// exit status 0, rather than killing it where it stands.
+func TestSIGHUPDrains(t *testing.T) {
+	p := startServe(t, "--data", t.TempDir())
+	if err := p.cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	err := p.cmd.Wait()
+	if err != nil || !strings.Contains(p.stderr.String(), "msg=stopped") || !strings.Contains(p.stderr.String(), "hangup") {
+		t.Errorf("serve after SIGHUP: got exit %v and log\n%s\nwant exit 0, a drain that names the signal, and \"stopped\"", err, p.stderr)
+	}
+}

@@ -145,7 +145,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	case <-ctx.Done():
 	}
-	log.Info("shutting down: draining in-flight requests", "timeout", *drain)
+	log.Info("shutting down: draining in-flight requests", "timeout", *drain, "cause", context.Cause(ctx))
 	sctx, cancel := context.WithTimeout(context.Background(), *drain)
 	defer cancel()
 	var cut error
