@@ -503,3 +503,29 @@ func TestSIGHUPDrains(t *testing.T) {
 		t.Errorf("serve after SIGHUP: got exit %v and log\n%s\nwant exit 0, a drain that names the signal, and \"stopped\"", err, p.stderr)
 	}
 }
+
+// Once the SQLite store has stopped for good (its WAL file removed under
+// it: every answer says "restart the server"), /healthz says so too, so
+// that a liveness probe restarts meetd; before, only /readyz turned 503.
+func TestHealthzFailsAfterFailStop(t *testing.T) {
+	data := t.TempDir()
+	p := startServe(t, "--data", data)
+	tok := cli(t, "token", "--data", data, "--tenant", tenant, "--user", alice)
+	if a := post(t, p.url+"/v1.0/me/onlineMeetings/createOrGet", tok, `{"externalId":"before"}`); a.status != 201 {
+		t.Fatalf("createOrGet: got %d, want 201", a.status)
+	}
+	if err := os.Remove(filepath.Join(data, "meetd.db-wal")); err != nil {
+		t.Fatal(err)
+	}
+	if a := post(t, p.url+"/v1.0/me/onlineMeetings/createOrGet", tok, `{"externalId":"after"}`); a.status != 503 {
+		t.Fatalf("createOrGet after the WAL file was removed: got %d %s, want 503", a.status, a.raw)
+	}
+	res, err := http.Get(p.url + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 503 {
+		t.Errorf("/healthz after fail-stop: got %d, want 503", res.StatusCode)
+	}
+}

@@ -97,6 +97,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	audio := graph.AudioSettings{TollNumber: *toll, TollFreeNumber: *tollFree, DialinURL: *dialin}
 	svc := meetd.NewService(st, meetd.Options{PolicyTTL: *policyTTL, MonthlyMeetingLimit: *monthly})
+	var live func() error
+	if b, ok := st.Store.(interface{ Broken() error }); ok {
+		live = b.Broken // SQLite's fail-stop: only a restart ends it
+	}
 	h := server.New(server.Config{
 		Service:      svc,
 		Verifier:     iss.Verifier(auth.VerifierOptions{CacheSize: *tokenCache}),
@@ -106,6 +110,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		JWKS:         iss.JWKS(),
 		Discovery:    iss.Discovery(base, "common"),
 		Ready:        st.Ping,
+		Live:         live,
 		Logger:       log,
 		MaxBodyBytes: int64(*maxBody),
 	})

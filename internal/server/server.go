@@ -34,6 +34,9 @@ type Config struct {
 	Audio graph.AudioSettings
 	// Ready reports whether the store can serve (for /readyz).
 	Ready func(ctx context.Context) error
+	// Live reports an error once the store cannot serve again without a
+	// restart (for /healthz); nil when it never stops for good.
+	Live func() error
 	// Logger gets one debug line per request and every internal error.
 	Logger *slog.Logger
 	// Now is the clock for error dates; time.Now when nil.

@@ -23,8 +23,17 @@ func (s *Server) jwks(w http.ResponseWriter, r *http.Request) {
 }
 
 // healthz answers 200 once the server is serving: the listener is open and
-// the store was opened before it.
+// the store was opened before it. It answers 503 once the store has stopped
+// for good (Live): a SQLite store whose disk refused a write serves nothing
+// until meetd restarts, and a liveness probe is what restarts it. A store
+// that is only unreachable (PostgreSQL down) keeps it 200: that is /readyz's.
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.Live != nil {
+		if err := s.cfg.Live(); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	_, _ = w.Write([]byte("ok\n"))
 }

@@ -242,6 +242,13 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
+// Broken returns the store's EUNAVAILABLE error once a failed write to the
+// disk has stopped it for good (fail-stop): it serves nothing more until it
+// is reopened. It returns nil otherwise.
+func (s *Store) Broken() error {
+	return s.w.syncer.broken()
+}
+
 // Close finishes the queued writes, then closes the database. Calls after
 // Close fail with EUNAVAILABLE.
 func (s *Store) Close() error {
