@@ -528,4 +528,12 @@ func TestHealthzFailsAfterFailStop(t *testing.T) {
 	if res.StatusCode != 503 {
 		t.Errorf("/healthz after fail-stop: got %d, want 503", res.StatusCode)
 	}
+	// The operator is told once, at ERROR, when it happens.
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	_ = p.cmd.Wait()
+	if log := p.stderr.String(); !strings.Contains(log, "level=ERROR msg=\"the SQLite store stopped") {
+		t.Errorf("serve's log after fail-stop has no ERROR line saying the store stopped:\n%s", log)
+	}
 }

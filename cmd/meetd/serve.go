@@ -98,8 +98,20 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	audio := graph.AudioSettings{TollNumber: *toll, TollFreeNumber: *tollFree, DialinURL: *dialin}
 	svc := meetd.NewService(st, meetd.Options{PolicyTTL: *policyTTL, MonthlyMeetingLimit: *monthly})
 	var live func() error
-	if b, ok := st.Store.(interface{ Broken() error }); ok {
+	if b, ok := st.Store.(interface {
+		Broken() error
+		Stopped() <-chan struct{}
+	}); ok {
 		live = b.Broken // SQLite's fail-stop: only a restart ends it
+		// Said once, at ERROR, when it happens: each request it refuses
+		// after that is only a WARN line, and alerts watch for errors.
+		go func() {
+			select {
+			case <-b.Stopped():
+				log.Error("the SQLite store stopped: every request gets 503 until meetd restarts", "err", b.Broken())
+			case <-ctx.Done():
+			}
+		}()
 	}
 	h := server.New(server.Config{
 		Service:      svc,

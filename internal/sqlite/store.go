@@ -249,6 +249,12 @@ func (s *Store) Broken() error {
 	return s.w.syncer.broken()
 }
 
+// Stopped is closed when the store stops for good (Broken): a caller can
+// tell its operator at once rather than on the next request.
+func (s *Store) Stopped() <-chan struct{} {
+	return s.w.syncer.failed
+}
+
 // Close finishes the queued writes, then closes the database. Calls after
 // Close fail with EUNAVAILABLE.
 func (s *Store) Close() error {
