@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"encoding/base64"
 	"html/template"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
@@ -134,7 +135,12 @@ func (s *Server) joinPage(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(v.Status)
 	if err := joinTemplate.Execute(w, v); err != nil {
-		s.log.Error("join page", "err", err)
+		// Most often the reader went away mid-page; that is no error of ours.
+		level := slog.LevelError
+		if r.Context().Err() != nil {
+			level = slog.LevelDebug
+		}
+		s.log.Log(r.Context(), level, "join page not written", "request-id", rawHeader(h, hdrRequestID), "err", err)
 	}
 }
 
