@@ -63,7 +63,7 @@ func (f *envFlags) int(name string, def int, help string) *int {
 	if v := f.env(name, ""); v != "" {
 		var err error
 		if n, err = strconv.Atoi(v); err != nil { // the whole value, as the flag takes it
-			f.errs = append(f.errs, fmt.Errorf("%s: %w", envName(name), err))
+			f.errs = append(f.errs, fmt.Errorf("%s must be a whole number, not %q", envName(name), v))
 		}
 	}
 	return f.Int(name, n, help+" ("+envName(name)+")")

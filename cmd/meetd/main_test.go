@@ -412,7 +412,7 @@ func TestUsageErrors(t *testing.T) {
 		{args: []string{"serve", "--max-body-bytes", "-1"}, says: "--max-body-bytes must not be negative"},
 		{args: []string{"serve", "--base-url", "not-a-url"}, says: "--base-url must be an absolute"},
 		{args: []string{"serve", "--db", "sqlite:"}, says: "needs a PATH"},
-		{args: []string{"serve"}, env: "MEETD_MONTHLY_MEETING_LIMIT=1abc", says: "MEETD_MONTHLY_MEETING_LIMIT"}, // as --monthly-meeting-limit 1abc is
+		{args: []string{"serve"}, env: "MEETD_MONTHLY_MEETING_LIMIT=1abc", says: `MEETD_MONTHLY_MEETING_LIMIT must be a whole number, not "1abc"`}, // as --monthly-meeting-limit 1abc is
 		{args: []string{"token", "--tenant", tenant, "--user", alice, "--token-version", "3.0"}, says: "--token-version must be"},
 		{args: []string{"token", "--tenant", "contoso", "--user", alice}, says: `--tenant must be a GUID, not "contoso"`},
 		{args: []string{"token", "--tenant", tenant, "--app", "booking-system"}, says: `--app must be a GUID`},
@@ -535,5 +535,19 @@ func TestHealthzFailsAfterFailStop(t *testing.T) {
 	_ = p.cmd.Wait()
 	if log := p.stderr.String(); !strings.Contains(log, "level=ERROR msg=\"the SQLite store stopped") {
 		t.Errorf("serve's log after fail-stop has no ERROR line saying the store stopped:\n%s", log)
+	}
+}
+
+// A wildcard --addr without --base-url would put 0.0.0.0 or [::] in every
+// joinWebUrl: serve says so at start.
+func TestWildcardAddrWarns(t *testing.T) {
+	cmd := exec.Command(meetdBin, "serve", "--addr", "0.0.0.0:0", "--data", t.TempDir())
+	p := startServeCmd(t, cmd)
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	_ = p.cmd.Wait()
+	if log := p.stderr.String(); !strings.Contains(log, "level=WARN") || !strings.Contains(log, "set --base-url") {
+		t.Errorf("serve --addr 0.0.0.0:0 without --base-url: no warning in its log:\n%s", log)
 	}
 }

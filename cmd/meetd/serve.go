@@ -37,7 +37,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	tokenCache := f.int("token-cache", auth.DefaultCacheSize, "verified tokens kept until they expire (each costs about the token's size); 0 is the default, negative turns the cache off")
 	maxBody := f.int("max-body-bytes", 1<<20, "largest request body accepted, after gzip decoding")
 	pprofAddr := f.string("pprof", "", "serve Go's pprof profiles on this separate address (e.g. 127.0.0.1:6060); off when empty")
-	drain := f.duration("shutdown-timeout", 30*time.Second, "how long SIGINT or SIGTERM waits for in-flight requests; a second signal stops at once")
+	drain := f.duration("shutdown-timeout", 30*time.Second, "how long SIGINT, SIGTERM or SIGHUP waits for in-flight requests; a second signal stops at once")
 	readTimeout := f.duration("read-timeout", 30*time.Second, "longest a client may take to send a whole request, headers (at most 10s) and body")
 	writeTimeout := f.duration("write-timeout", 60*time.Second, "longest from a request's headers to the end of its answer, for a client that reads slowly or not at all")
 	memLimit := f.string("memory-limit", "", "soft limit on the Go runtime's memory, e.g. 64MiB; 0 or off for none (default "+
@@ -94,6 +94,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	base := strings.TrimSuffix(*baseURL, "/")
 	if base == "" {
 		base = "http://" + ln.Addr().String()
+		if a, ok := ln.Addr().(*net.TCPAddr); ok && a.IP.IsUnspecified() {
+			// Every joinWebUrl would name 0.0.0.0 or [::]: a link that
+			// opens nothing on anyone else's machine.
+			log.Warn("--addr listens on every interface but --base-url is not set: joinWebUrl will name "+base+"; set --base-url to the URL people open", "addr", ln.Addr().String())
+		}
 	}
 	audio := graph.AudioSettings{TollNumber: *toll, TollFreeNumber: *tollFree, DialinURL: *dialin}
 	svc := meetd.NewService(st, meetd.Options{PolicyTTL: *policyTTL, MonthlyMeetingLimit: *monthly})
