@@ -107,6 +107,7 @@ func (r *Renderer) AppendMeeting(dst []byte, m *meetd.Meeting, o Options) []byte
 	dst = append(dst, "/$entity\""...)
 	e := encoder{b: dst, sel: o.Select.bitsOf(), n: 1, unknown: o.IncludeUnknownEnums}
 	r.meeting(&e, m)
+	o.Select.appendNulls(&e)
 	return append(e.b, '}')
 }
 
@@ -128,6 +129,7 @@ func (r *Renderer) AppendCollection(dst []byte, ms []*meetd.Meeting, o Options) 
 		dst = append(dst, '{')
 		e := encoder{b: dst, sel: sel, unknown: o.IncludeUnknownEnums}
 		r.meeting(&e, m)
+		o.Select.appendNulls(&e)
 		dst = append(e.b, '}')
 	}
 	return append(dst, "]}"...)

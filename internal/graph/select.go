@@ -114,6 +114,20 @@ const allProps = uint64(1)<<numProps - 1
 type Selection struct {
 	bits  uint64
 	names string // "subject,startDateTime", canonical names in request order
+	nulls string // beta-only properties meetd keeps no value for: `"name":null,…`
+}
+
+// betaOnlyProps are onlineMeeting properties of Graph's beta schema that
+// v1.0 lacks and meetd keeps no value for. On beta they may be selected, as
+// on Graph, and come back null; on v1.0 they are unknown.
+var betaOnlyProps = []string{
+	"cloudVideoInteropInfo",
+	"expiryDateTime",
+	"joinUrl",
+	"meetingOptionsWebUrl",
+	"meetingSpokenLanguageTag",
+	"meetingType",
+	"sensitivityLabelAssignment",
 }
 
 // ParseSelect parses a $select value: property names separated by commas,
@@ -121,6 +135,12 @@ type Selection struct {
 // everything too (nil Selection). An unknown name is EINVALID with Graph's
 // message.
 func ParseSelect(s string) (*Selection, error) {
+	return ParseSelectVersion(s, "v1.0")
+}
+
+// ParseSelectVersion is ParseSelect for an API version: on "beta" the
+// properties only beta's schema has are accepted too (betaOnlyProps).
+func ParseSelectVersion(s, version string) (*Selection, error) {
 	if strings.TrimSpace(s) == "" {
 		return nil, nil
 	}
@@ -134,6 +154,18 @@ func ParseSelect(s string) (*Selection, error) {
 			continue
 		}
 		p, ok := lookupProp(name)
+		if !ok && version == "beta" {
+			if b, found := lookupBetaOnly(name); found {
+				if !strings.Contains(sel.nulls, `"`+b+`"`) {
+					if sel.nulls != "" {
+						sel.nulls += ","
+					}
+					sel.nulls += `"` + b + `":null`
+					names = append(names, b)
+				}
+				continue
+			}
+		}
 		if !ok {
 			if name == "" {
 				return nil, meetd.Errorf(meetd.EINVALID, "The query specified in the URI is not valid. An empty property name is not allowed in $select.")
@@ -147,6 +179,27 @@ func ParseSelect(s string) (*Selection, error) {
 	}
 	sel.names = strings.Join(names, ",")
 	return sel, nil
+}
+
+func lookupBetaOnly(name string) (string, bool) {
+	for _, n := range betaOnlyProps {
+		if strings.EqualFold(n, name) {
+			return n, true
+		}
+	}
+	return "", false
+}
+
+// appendNulls writes the selected beta-only properties as null.
+func (s *Selection) appendNulls(e *encoder) {
+	if s == nil || s.nulls == "" {
+		return
+	}
+	if e.n > 0 {
+		e.b = append(e.b, ',')
+	}
+	e.n++
+	e.b = append(e.b, s.nulls...)
 }
 
 func lookupProp(name string) (prop, bool) {

@@ -323,6 +323,35 @@ func TestSelect(t *testing.T) {
 	e.do("GET", "/v1.0/me/onlineMeetings/"+m.str("id")+"?$select=nope", tok, "").wantError(t, http.StatusBadRequest, "BadRequest", "")
 }
 
+// On beta, $select accepts the properties of beta's onlineMeeting schema
+// that v1.0 lacks (meetingOptionsWebUrl, expiryDateTime, …: the beta SDK's
+// model has them), as Graph beta does; meetd keeps no value for them, so
+// they come back null. v1.0 still answers 400 for them.
+func TestBetaSelectBetaOnlyProperties(t *testing.T) {
+	e := newEnv(t)
+	tok := e.user(tenantA, alice)
+	m := e.createOrGet("/me", tok, `{"externalId":"betasel","subject":"S"}`).want(t, http.StatusCreated)
+	r := e.do("GET", "/beta/me/onlineMeetings/"+m.str("id")+"?$select=subject,meetingOptionsWebUrl,EXPIRYDATETIME,meetingType", tok, "").want(t, http.StatusOK)
+	if r.str("subject") != "S" || !strings.HasSuffix(r.str("@odata.context"), "/onlineMeetings(subject,meetingOptionsWebUrl,expiryDateTime,meetingType)/$entity") {
+		t.Errorf("beta $select of beta-only properties: got %s", r.body)
+	}
+	for _, k := range []string{"meetingOptionsWebUrl", "expiryDateTime", "meetingType"} {
+		if v, ok := r.json[k]; !ok || v != nil {
+			t.Errorf("beta $select=%s: got %s, want it null", k, r.body)
+		}
+	}
+	if len(r.json) != 5 {
+		t.Errorf("beta $select: got %s, want 4 properties and the context", r.body)
+	}
+	f := url.QueryEscape("joinMeetingIdSettings/joinMeetingId eq '" + m.str("joinMeetingIdSettings.joinMeetingId") + "'")
+	r = e.do("GET", "/beta/me/onlineMeetings?$filter="+f+"&$select=meetingSpokenLanguageTag", tok, "").want(t, http.StatusOK)
+	if v, _ := r.json["value"].([]any); len(v) != 1 || len(v[0].(map[string]any)) != 1 {
+		t.Errorf("beta collection $select=meetingSpokenLanguageTag: got %s", r.body)
+	}
+	e.do("GET", "/v1.0/me/onlineMeetings/"+m.str("id")+"?$select=meetingOptionsWebUrl", tok, "").wantError(t, http.StatusBadRequest, "BadRequest",
+		"Could not find a property named 'meetingOptionsWebUrl' on type 'microsoft.graph.onlineMeeting'.")
+}
+
 // A system query option given twice is a 400, as on Graph ("Query option
 // '$select' was specified more than once, but it must be specified at most
 // once.", msgraph-sdk-java#336), not the first value with the rest dropped.

@@ -43,7 +43,7 @@ func renderOptions(r *http.Request, c *meetd.Caller) (graph.Options, error) {
 		return o, err
 	}
 	if sel != "" {
-		s, err := graph.ParseSelect(sel)
+		s, err := graph.ParseSelectVersion(sel, o.Version)
 		if err != nil {
 			return o, err
 		}
