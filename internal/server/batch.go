@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/meetd/meetd"
 )
@@ -31,6 +32,14 @@ var errNestedBatch = meetd.Errorf(meetd.EINVALID, "A batch cannot contain a batc
 
 // maxBatchRequests is Graph's limit on the requests of one batch.
 const maxBatchRequests = 20
+
+// maxBatchAnswerBytes bounds the bytes a batch's answers keep together
+// until the batch is answered. Each request's answer is held in memory
+// until all are done, so without it twenty reads of one large meeting (its
+// attendees' names escaped six-fold) would hold 20× that answer, and more
+// once encoded, from a request of a few kilobytes. A request whose answer
+// does not fit gets a 413 and can be sent alone.
+const maxBatchAnswerBytes = 8 << 20
 
 // batchRequest is one request of a batch, as Graph's JSON spells it.
 type batchRequest struct {
@@ -193,6 +202,7 @@ func (s *Server) runBatch(outer *http.Request, version string, reqs []batchReque
 		done[i] = make(chan struct{})
 	}
 	out := make([]batchResponse, len(reqs))
+	budget := new(atomic.Int64) // bytes the batch's answers keep
 	var wg sync.WaitGroup
 	for i := range reqs {
 		wg.Go(func() {
@@ -206,7 +216,7 @@ func (s *Server) runBatch(outer *http.Request, version string, reqs []batchReque
 					return
 				}
 			}
-			out[i] = s.runBatched(outer, version, q)
+			out[i] = s.runBatched(outer, version, q, budget)
 		})
 	}
 	wg.Wait()
@@ -215,13 +225,17 @@ func (s *Server) runBatch(outer *http.Request, version string, reqs []batchReque
 
 // runBatched answers one request of a batch through the server itself, so
 // that it gets every check and every answer it would get alone.
-func (s *Server) runBatched(outer *http.Request, version string, q *batchRequest) batchResponse {
+func (s *Server) runBatched(outer *http.Request, version string, q *batchRequest, budget *atomic.Int64) batchResponse {
 	r, err := batchedRequest(outer, version, q)
 	if err != nil {
 		return s.batchError(outer, q.ID, err)
 	}
-	rec := &batchRecorder{h: http.Header{}}
+	rec := &batchRecorder{h: http.Header{}, budget: budget}
 	s.ServeHTTP(rec, r)
+	if rec.over {
+		return s.batchError(outer, q.ID, meetd.Errorf(meetd.ETOOLARGE,
+			"The answers of the batch are larger than the limit of %d bytes; send request '%s' alone.", maxBatchAnswerBytes, q.ID))
+	}
 	if r.Method == http.MethodHead {
 		rec.body.Reset() // as net/http drops it when the request comes alone
 	}
@@ -325,6 +339,11 @@ type batchRecorder struct {
 	h      http.Header
 	status int
 	body   bytes.Buffer
+	// budget, when set, counts the bytes every answer of the batch keeps;
+	// over is set, and the body dropped, once this one would pass
+	// maxBatchAnswerBytes.
+	budget *atomic.Int64
+	over   bool
 }
 
 func (b *batchRecorder) Header() http.Header { return b.h }
@@ -337,6 +356,17 @@ func (b *batchRecorder) WriteHeader(status int) {
 
 func (b *batchRecorder) Write(p []byte) (int, error) {
 	b.WriteHeader(http.StatusOK)
+	if b.budget != nil {
+		if b.over {
+			return len(p), nil
+		}
+		if b.budget.Add(int64(len(p))) > maxBatchAnswerBytes {
+			b.budget.Add(-int64(b.body.Len() + len(p)))
+			b.over = true
+			b.body = bytes.Buffer{}
+			return len(p), nil
+		}
+	}
 	return b.body.Write(p)
 }
 

@@ -176,3 +176,40 @@ func TestBatchHead(t *testing.T) {
 		t.Errorf("HEAD in a batch: got %d with body %v, want 200 and none", got["1"].Status, got["1"].Body)
 	}
 }
+
+// A batch's answers are held until all are done: together they may keep
+// at most a bound, so that twenty reads of one large meeting (its names
+// escaped six-fold in JSON) cannot make a few-kilobyte request hold twenty
+// times that answer. The requests past the bound get a 413.
+func TestBatchAnswersBounded(t *testing.T) {
+	e := newEnv(t)
+	tok := e.user(tenantA, alice)
+	name := strings.Repeat("<", 200<<10) // ~1.2 MB once escaped as \u003c
+	id := e.do("POST", "/v1.0/me/onlineMeetings", tok, `{"subject":"big","startDateTime":"2030-01-01T10:00:00Z","endDateTime":"2030-01-01T11:00:00Z","participants":{"attendees":[{"identity":{"user":{"displayName":"`+name+`"}}}]}}`).want(t, http.StatusCreated).str("id")
+	var reqs []string
+	for i := range 20 {
+		reqs = append(reqs, fmt.Sprintf(`{"id":"%d","method":"GET","url":"/me/onlineMeetings/%s"}`, i, id))
+	}
+	r := e.do("POST", "/v1.0/$batch", tok, `{"requests":[`+strings.Join(reqs, ",")+`]}`).want(t, http.StatusOK)
+	if len(r.body) > 3*(8<<20)/2 {
+		t.Errorf("a batch of 20 reads of a large meeting answered %d bytes, want its answers bounded", len(r.body))
+	}
+	var b struct{ Responses []batchAnswer }
+	if err := json.Unmarshal(r.body, &b); err != nil {
+		t.Fatal(err)
+	}
+	ok, large := 0, 0
+	for _, a := range b.Responses {
+		switch a.Status {
+		case http.StatusOK:
+			ok++
+		case http.StatusRequestEntityTooLarge:
+			large++
+		default:
+			t.Errorf("request %s: got %d", a.ID, a.Status)
+		}
+	}
+	if ok == 0 || large == 0 || ok+large != 20 {
+		t.Errorf("got %d answered and %d too large, want some of each", ok, large)
+	}
+}
