@@ -12,6 +12,11 @@ const (
 	MaxExternalIDBytes = 1024
 	MaxSubjectBytes    = 1024
 	MaxAttendees       = 1000
+	// MaxTextBytes bounds every other string a caller gives a meeting: an
+	// attendee's name, upn and ids, chatInfo's ids. Real ones are far
+	// shorter; without a bound, one 1 MiB name became a 6 MB answer on
+	// every read (each < is escaped as \u003c).
+	MaxTextBytes = 1024
 )
 
 // MeetingInput is the body of a createOrGet or a create.
@@ -164,6 +169,9 @@ func validateInput(in *MeetingInput) error {
 	if err := validateAttendees(in.Attendees); err != nil {
 		return err
 	}
+	if c := in.ChatInfo; c != nil && (len(c.ThreadID) > MaxTextBytes || len(c.MessageID) > MaxTextBytes || len(c.ReplyChainMessageID) > MaxTextBytes) {
+		return Errorf(EINVALID, "chatInfo's ids must be at most %d bytes long.", MaxTextBytes)
+	}
 	if in.ChatInfo != nil && in.ChatInfo.ThreadID != "" && !IsThreadID(in.ChatInfo.ThreadID) {
 		return Errorf(EINVALID, "chatInfo.threadId '%s' is not a Teams thread id: expected 19:…@thread.tacv2 (a channel) or 19:…@thread.v2.", in.ChatInfo.ThreadID)
 	}
@@ -196,6 +204,14 @@ func checkTimes(start, end *time.Time) error {
 
 func validateAttendees(as []Participant) error {
 	for i, a := range as {
+		for _, f := range [...]struct{ name, v string }{
+			{"identity's displayName", a.Identity.DisplayName}, {"identity's id", a.Identity.ID},
+			{"identity's tenantId", a.Identity.TenantID}, {"upn", a.UPN},
+		} {
+			if len(f.v) > MaxTextBytes {
+				return Errorf(EINVALID, "participants.attendees[%d]: the %s must be at most %d bytes long.", i, f.name, MaxTextBytes)
+			}
+		}
 		if a.Role != "" && !validRole(a.Role) {
 			return Errorf(EINVALID, "participants.attendees[%d].role '%s' is not an onlineMeetingRole.", i, a.Role)
 		}

@@ -184,8 +184,11 @@ func TestBatchHead(t *testing.T) {
 func TestBatchAnswersBounded(t *testing.T) {
 	e := newEnv(t)
 	tok := e.user(tenantA, alice)
-	name := strings.Repeat("<", 200<<10) // ~1.2 MB once escaped as \u003c
-	id := e.do("POST", "/v1.0/me/onlineMeetings", tok, `{"subject":"big","startDateTime":"2030-01-01T10:00:00Z","endDateTime":"2030-01-01T11:00:00Z","participants":{"attendees":[{"identity":{"user":{"displayName":"`+name+`"}}}]}}`).want(t, http.StatusCreated).str("id")
+	// 200 attendees with 1,000-byte names: ~1.2 MB once each < is escaped
+	// as \u003c.
+	attendee := `{"identity":{"user":{"displayName":"` + strings.Repeat("<", 1000) + `"}}}`
+	attendees := strings.TrimSuffix(strings.Repeat(attendee+",", 200), ",")
+	id := e.do("POST", "/v1.0/me/onlineMeetings", tok, `{"subject":"big","startDateTime":"2030-01-01T10:00:00Z","endDateTime":"2030-01-01T11:00:00Z","participants":{"attendees":[`+attendees+`]}}`).want(t, http.StatusCreated).str("id")
 	var reqs []string
 	for i := range 20 {
 		reqs = append(reqs, fmt.Sprintf(`{"id":"%d","method":"GET","url":"/me/onlineMeetings/%s"}`, i, id))

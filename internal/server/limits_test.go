@@ -26,6 +26,20 @@ func TestInputLimits(t *testing.T) {
 	m := e.createOrGet("/me", tok, `{"externalId":"p"}`).want(t, http.StatusCreated)
 	e.do("PATCH", "/v1.0/me/onlineMeetings/"+m.str("id"), tok, attendees(1001)).wantError(t, http.StatusBadRequest, "BadRequest", "A meeting can have at most 1000 attendees.")
 	e.do("PATCH", "/v1.0/me/onlineMeetings/"+m.str("id"), tok, `{"subject":"`+strings.Repeat("x", 1025)+`"}`).wantError(t, http.StatusBadRequest, "BadRequest", "subject must be at most 1024 bytes long.")
+
+	// Every other string an attendee or chatInfo brings: 1024 bytes.
+	named := func(field string, n int) string {
+		return `{"participants":{"attendees":[{"upn":"a@b.c","identity":{"user":{"id":"x","` + field + `":"` + strings.Repeat("n", n) + `"}}}]}}`
+	}
+	e.createOrGet("/me", tok, `{"externalId":"n1",`+strings.TrimPrefix(named("displayName", 1024), "{")).want(t, http.StatusCreated)
+	e.createOrGet("/me", tok, `{"externalId":"n2",`+strings.TrimPrefix(named("displayName", 1025), "{")).wantError(t, http.StatusBadRequest, "BadRequest",
+		"participants.attendees[0]: the identity's displayName must be at most 1024 bytes long.")
+	e.do("PATCH", "/v1.0/me/onlineMeetings/"+m.str("id"), tok, named("tenantId", 1025)).wantError(t, http.StatusBadRequest, "BadRequest",
+		"participants.attendees[0]: the identity's tenantId must be at most 1024 bytes long.")
+	e.createOrGet("/me", tok, `{"externalId":"n3","participants":{"attendees":[{"upn":"`+strings.Repeat("u", 1025)+`"}]}}`).wantError(t, http.StatusBadRequest, "BadRequest",
+		"participants.attendees[0]: the upn must be at most 1024 bytes long.")
+	e.createOrGet("/me", tok, `{"externalId":"n4","chatInfo":{"threadId":"19:`+strings.Repeat("t", 1024)+`@thread.v2"}}`).wantError(t, http.StatusBadRequest, "BadRequest",
+		"chatInfo's ids must be at most 1024 bytes long.")
 }
 
 // A body with no Content-Type is read as JSON; one that gzip-decodes past
