@@ -230,7 +230,10 @@ func (s *Server) runBatched(outer *http.Request, version string, q *batchRequest
 	if err != nil {
 		return s.batchError(outer, q.ID, err)
 	}
-	rec := &batchRecorder{h: http.Header{}, budget: budget}
+	// Only a read's answer is dropped past the budget: it can be asked for
+	// again. A write's has happened and is bounded by the batch's own body
+	// (its strings, escaped, at most six-fold), so it is counted but kept.
+	rec := &batchRecorder{h: http.Header{}, budget: budget, mayDrop: r.Method == http.MethodGet || r.Method == http.MethodHead}
 	s.ServeHTTP(rec, r)
 	if rec.over {
 		return s.batchError(outer, q.ID, meetd.Errorf(meetd.ETOOLARGE,
@@ -340,10 +343,11 @@ type batchRecorder struct {
 	status int
 	body   bytes.Buffer
 	// budget, when set, counts the bytes every answer of the batch keeps;
-	// over is set, and the body dropped, once this one would pass
-	// maxBatchAnswerBytes.
-	budget *atomic.Int64
-	over   bool
+	// over is set, and the body dropped, once this one, a read (mayDrop),
+	// would pass maxBatchAnswerBytes.
+	budget  *atomic.Int64
+	mayDrop bool
+	over    bool
 }
 
 func (b *batchRecorder) Header() http.Header { return b.h }
@@ -360,7 +364,7 @@ func (b *batchRecorder) Write(p []byte) (int, error) {
 		if b.over {
 			return len(p), nil
 		}
-		if b.budget.Add(int64(len(p))) > maxBatchAnswerBytes {
+		if b.budget.Add(int64(len(p))) > maxBatchAnswerBytes && b.mayDrop {
 			b.budget.Add(-int64(b.body.Len() + len(p)))
 			b.over = true
 			b.body = bytes.Buffer{}
