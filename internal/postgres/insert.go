@@ -3,6 +3,7 @@ package postgres
 import (
 	"cmp"
 	"context"
+	"errors"
 	"slices"
 	"time"
 
@@ -189,6 +190,9 @@ func (cols *insertColumns) add(c *keyInsert) {
 func (s *Store) insertColumns(ctx context.Context, cols *insertColumns) ([]string, error) {
 	rows, err := s.pool.Query(ctx, insertMeetingsSQL, cols.tenants, cols.ids, cols.organizers, cols.externalIDs,
 		cols.createdBy, cols.threads, cols.joins, cols.vtcs, cols.versions, cols.created, cols.data)
+	if serializationFailure(err) {
+		return nil, errKeyRace
+	}
 	if err != nil {
 		return nil, s.translate("insert meetings", err)
 	}
@@ -202,5 +206,14 @@ func (s *Store) insertColumns(ctx context.Context, cols *insertColumns) ([]strin
 		ids = append(ids, id)
 	}
 	rows.Close() // reads to the end of the statement, and so its commit
+	if serializationFailure(rows.Err()) {
+		return nil, errKeyRace
+	}
 	return ids, s.translate("insert meetings", rows.Err())
 }
+
+// errKeyRace is insertColumns' error when, under a REPEATABLE READ default,
+// a key of the batch was taken by a meeting committed after the statement's
+// snapshot: a serialization failure rather than nothing inserted. The batch
+// is rolled back and its calls are settled alone, which reads the winners.
+var errKeyRace = errors.New("postgres: insert meetings: a key was taken after the statement's snapshot")
