@@ -21,8 +21,8 @@ import (
 	"github.com/meetd/meetd/internal/server"
 )
 
-// serve runs the HTTP server until ctx is cancelled (SIGINT/SIGTERM), then
-// drains in-flight requests and closes the store.
+// serve runs the HTTP server until ctx is cancelled (SIGINT, SIGTERM or
+// SIGHUP), then drains in-flight requests and closes the store.
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	f := newFlagSet("serve", getenv, stdout, stderr)
 	sf := addStoreFlags(f)

@@ -92,8 +92,8 @@ func (s *Server) batch(w http.ResponseWriter, r *http.Request, _ *meetd.Caller) 
 }
 
 // parseBatch reads a batch body and checks what Graph requires of it: 1 to
-// 20 requests, each with a unique id (ids are not case-sensitive), a method and a url, depending only on
-// requests of the batch, with no cycle.
+// 20 requests, each with a unique id (ids are not case-sensitive), a method
+// and a url, depending only on requests of the batch, with no cycle.
 func parseBatch(body []byte) ([]batchRequest, error) {
 	var b struct {
 		Requests []batchRequest `json:"requests"`

@@ -19,8 +19,8 @@ type Verifier interface {
 	Verify(token string) (*meetd.Caller, error)
 }
 
-// Config holds what the server needs; every field but Logger, Now and
-// MaxBodyBytes is required.
+// Config holds what the server needs; every field but Live, Logger, Now
+// and MaxBodyBytes is required.
 type Config struct {
 	Service  *meetd.Service
 	Verifier Verifier

@@ -218,10 +218,11 @@ func (s *syncer) wait(ctx context.Context, seq int64) error {
 	}
 }
 
-// fail marks the store broken after an fsync error: what was committed
-// may not be on the disk, and after a failed fsync the kernel may have
-// dropped the pages, so no later write can be trusted either. The store
-// answers EUNAVAILABLE until it is reopened.
+// fail marks the store broken after an fsync error or a write the disk
+// refused (writer.run): what was committed may not be on the disk, and
+// after a failed fsync the kernel may have dropped the pages, so no later
+// write can be trusted either. The store answers EUNAVAILABLE until it is
+// reopened.
 func (s *syncer) fail(err error) {
 	e := error(&meetd.Error{Code: meetd.EUNAVAILABLE, Message: "The store could not write to its disk; restart the server.", Err: err})
 	if s.failure.CompareAndSwap(nil, &e) {

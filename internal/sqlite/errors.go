@@ -20,8 +20,9 @@ var errClosed = errors.New("sqlite store is closed")
 
 // mapErr turns a driver error into a domain error at the edge of the store:
 // a unique violation is a conflict, a database still locked after the busy
-// timeout, a full or failing disk (or a closed store) is unavailable, no row is not found, and
-// anything else is internal. The driver's text is kept as the cause only.
+// timeout, a full or failing disk (or a closed store) is unavailable, no
+// row is not found, and anything else is internal. The driver's text is
+// kept as the cause only.
 func mapErr(err error, what string) error {
 	if err == nil {
 		return nil
