@@ -218,36 +218,50 @@ func (p *SettingsPatch) apply(m *Meeting) error {
 			st.AnonymizeIdentityForRoles = []Role{}
 		}
 	}
-	if w := p.Watermark; w != nil {
-		if w.Clear {
-			st.Watermark = nil
-		} else if w.ForContentSharing != nil || w.ForVideo != nil {
-			var next Watermark
-			if st.Watermark != nil {
-				next = *st.Watermark
-			}
-			if w.ForContentSharing != nil {
-				next.ForContentSharing = *w.ForContentSharing
-			}
-			if w.ForVideo != nil {
-				next.ForVideo = *w.ForVideo
-			}
-			st.Watermark = &next
-		}
+	if p.Watermark != nil {
+		st.Watermark = p.Watermark.apply(st.Watermark)
 	}
-	if c := p.ChatRestrictions; c != nil {
-		if c.Clear {
-			st.ChatRestrictions = nil
-		} else if c.AllowTextOnly != nil {
-			var next ChatRestrictions
-			if st.ChatRestrictions != nil {
-				next = *st.ChatRestrictions
-			}
-			if c.AllowTextOnly != nil {
-				next.AllowTextOnly = *c.AllowTextOnly
-			}
-			st.ChatRestrictions = &next
-		}
+	if p.ChatRestrictions != nil {
+		st.ChatRestrictions = p.ChatRestrictions.apply(st.ChatRestrictions)
 	}
 	return nil
+}
+
+// apply returns cur as the patch leaves it. It never changes *cur: the
+// copy applyPatch makes shares it with the meeting it must not touch.
+func (p *WatermarkPatch) apply(cur *Watermark) *Watermark {
+	switch {
+	case p.Clear:
+		return nil
+	case p.ForContentSharing == nil && p.ForVideo == nil:
+		return cur
+	}
+	var next Watermark
+	if cur != nil {
+		next = *cur
+	}
+	if p.ForContentSharing != nil {
+		next.ForContentSharing = *p.ForContentSharing
+	}
+	if p.ForVideo != nil {
+		next.ForVideo = *p.ForVideo
+	}
+	return &next
+}
+
+// apply returns cur as the patch leaves it, without changing *cur (see
+// WatermarkPatch.apply).
+func (p *ChatRestrictionsPatch) apply(cur *ChatRestrictions) *ChatRestrictions {
+	switch {
+	case p.Clear:
+		return nil
+	case p.AllowTextOnly == nil:
+		return cur
+	}
+	var next ChatRestrictions
+	if cur != nil {
+		next = *cur
+	}
+	next.AllowTextOnly = *p.AllowTextOnly
+	return &next
 }
