@@ -131,10 +131,7 @@ func (w *writer) run(batch []*op) {
 	// After a failed fsync or write nothing more is committed: the store
 	// has stopped until it is reopened (durable.go).
 	if err := w.syncer.broken(); err != nil {
-		for _, o := range batch {
-			o.err = err
-			close(o.done)
-		}
+		failOps(batch, err)
 		return
 	}
 	opFailed, err := w.commit(batch)
@@ -153,13 +150,18 @@ func (w *writer) run(batch []*op) {
 		return
 	}
 	if err != nil {
-		for _, o := range batch {
-			o.err = err
-			close(o.done)
-		}
+		failOps(batch, err)
 		return
 	}
 	w.syncer.batches <- batch
+}
+
+// failOps answers every op of a batch that was not committed with err.
+func failOps(batch []*op, err error) {
+	for _, o := range batch {
+		o.err = err
+		close(o.done)
+	}
 }
 
 // commit runs the batch in one transaction. It returns nil when the batch
