@@ -104,6 +104,12 @@ func (s *Store) createOrGetAlone(ctx context.Context, m *meetd.Meeting, args []a
 	// then free and inserting again settles it. Three rounds are plenty.
 	for range 3 {
 		n, err := s.insert(ctx, createOrGetSQL, args)
+		if serializationFailure(err) {
+			// Under a REPEATABLE READ default, losing the key to a meeting
+			// committed after the statement's snapshot is a serialization
+			// failure rather than nothing inserted: read the winner.
+			n, err = 0, nil
+		}
 		if err != nil {
 			return nil, false, err
 		}

@@ -75,12 +75,6 @@ func (s *Store) insert(ctx context.Context, sql string, args []any) (int64, erro
 	defer cancel()
 	var n int64
 	err := s.pool.QueryRow(ctx, sql, args...).Scan(&n)
-	if err != nil && sql == createOrGetSQL && serializationFailure(err) {
-		// Under a REPEATABLE READ default, losing the key to a meeting
-		// committed after the statement's snapshot is a serialization
-		// failure rather than nothing inserted: the caller reads the winner.
-		return 0, nil
-	}
 	if err != nil {
 		err = s.translate("insert meeting", err)
 		if meetd.ErrorCode(err) == meetd.ECONFLICT {
