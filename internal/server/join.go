@@ -108,11 +108,7 @@ func (s *Server) joinPage(w http.ResponseWriter, r *http.Request) {
 		if status < 500 {
 			status = http.StatusInternalServerError
 		}
-		level := "error"
-		if meetd.ErrorCode(err) == meetd.EUNAVAILABLE {
-			level = "warn"
-		}
-		s.logError(level, r, w.Header(), err)
+		s.logError(r, w.Header(), err)
 		v = joinView{Status: status, Missing: "unavailable", Title: "Meeting details are unavailable"}
 		if status == http.StatusServiceUnavailable {
 			w.Header().Set("Retry-After", "30")

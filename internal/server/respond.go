@@ -165,11 +165,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	status, _ := graph.Status(err)
 	h := w.Header()
 	if status >= 500 {
-		level := "error"
-		if meetd.ErrorCode(err) == meetd.EUNAVAILABLE {
-			level = "warn"
-		}
-		s.logError(level, r, h, err)
+		s.logError(r, h, err)
 	}
 	if status == http.StatusUnauthorized {
 		h["WWW-Authenticate"] = wwwAuthenticate
@@ -187,12 +183,14 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	_, _ = w.Write(body)
 }
 
-func (s *Server) logError(level string, r *http.Request, h http.Header, err error) {
+// logError logs an error that failed a request, with the request's id: an
+// unavailable store as a warning, anything else as an error.
+func (s *Server) logError(r *http.Request, h http.Header, err error) {
 	id := rawHeader(h, hdrRequestID)
 	// The whole error: an internal error's message (what failed) is shown
 	// only here, and its cause says why.
 	args := []any{"request-id", id, "method", r.Method, "path", r.URL.Path, "err", err}
-	if level == "warn" {
+	if meetd.ErrorCode(err) == meetd.EUNAVAILABLE {
 		s.log.Warn("store unavailable", args...)
 		return
 	}
