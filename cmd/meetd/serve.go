@@ -102,22 +102,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	audio := graph.AudioSettings{TollNumber: *toll, TollFreeNumber: *tollFree, DialinURL: *dialin}
 	svc := meetd.NewService(st, meetd.Options{PolicyTTL: *policyTTL, MonthlyMeetingLimit: *monthly})
-	var live func() error
-	if b, ok := st.Store.(interface {
-		Broken() error
-		Stopped() <-chan struct{}
-	}); ok {
-		live = b.Broken // SQLite's fail-stop: only a restart ends it
-		// Said once, at ERROR, when it happens: each request it refuses
-		// after that is only a WARN line, and alerts watch for errors.
-		go func() {
-			select {
-			case <-b.Stopped():
-				log.Error("the SQLite store stopped: every request gets 503 until meetd restarts", "err", b.Broken())
-			case <-ctx.Done():
-			}
-		}()
-	}
+	live := watchFailStop(ctx, st.Store, log)
 	h := server.New(server.Config{
 		Service:      svc,
 		Verifier:     iss.Verifier(auth.VerifierOptions{CacheSize: *tokenCache}),
@@ -186,6 +171,32 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// failStopper is a store that can stop for good (SQLite's fail-stop after
+// its disk failed a write): only a restart ends it.
+type failStopper interface {
+	Broken() error
+	Stopped() <-chan struct{}
+}
+
+// watchFailStop returns the liveness check of a store that can stop for
+// good, nil for one that cannot, and logs the stop once, at ERROR, when it
+// happens: each request refused after that is only a WARN line, and alerts
+// watch for errors.
+func watchFailStop(ctx context.Context, store meetd.Store, log *slog.Logger) (live func() error) {
+	b, ok := store.(failStopper)
+	if !ok {
+		return nil
+	}
+	go func() {
+		select {
+		case <-b.Stopped():
+			log.Error("the SQLite store stopped: every request gets 503 until meetd restarts", "err", b.Broken())
+		case <-ctx.Done():
+		}
+	}()
+	return b.Broken
 }
 
 // defaultMemoryLimit is the soft limit on the Go runtime's memory (heap,
