@@ -74,7 +74,7 @@ func (s *Server) batch(w http.ResponseWriter, r *http.Request, _ *meetd.Caller) 
 		s.writeError(w, r, err)
 		return
 	}
-	reqs, err := parseBatch(body)
+	reqs, index, err := parseBatch(body)
 	release()
 	if err != nil {
 		s.writeError(w, r, err)
@@ -83,7 +83,7 @@ func (s *Server) batch(w http.ResponseWriter, r *http.Request, _ *meetd.Caller) 
 	version, _, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
 	out, err := json.Marshal(struct {
 		Responses []batchResponse `json:"responses"`
-	}{s.runBatch(r, version, reqs)})
+	}{s.runBatch(r, version, reqs, index)})
 	if err != nil {
 		s.writeError(w, r, &meetd.Error{Code: meetd.EINTERNAL, Message: "encode batch answers", Err: err})
 		return
@@ -94,46 +94,56 @@ func (s *Server) batch(w http.ResponseWriter, r *http.Request, _ *meetd.Caller) 
 // parseBatch reads a batch body and checks what Graph requires of it: 1 to
 // 20 requests, each with a unique id (ids are not case-sensitive), a method
 // and a url, depending only on requests of the batch, with no cycle.
-func parseBatch(body []byte) ([]batchRequest, error) {
+func parseBatch(body []byte) ([]batchRequest, batchIndex, error) {
 	var b struct {
 		Requests []batchRequest `json:"requests"`
 	}
 	if err := json.Unmarshal(body, &b); err != nil {
-		return nil, meetd.Errorf(meetd.EINVALID, "Invalid batch payload format: %s", jsonReason(err))
+		return nil, nil, meetd.Errorf(meetd.EINVALID, "Invalid batch payload format: %s", jsonReason(err))
 	}
 	switch n := len(b.Requests); {
 	case n == 0:
-		return nil, meetd.Errorf(meetd.EINVALID, "Invalid batch payload format: the batch has no requests.")
+		return nil, nil, meetd.Errorf(meetd.EINVALID, "Invalid batch payload format: the batch has no requests.")
 	case n > maxBatchRequests:
-		return nil, meetd.Errorf(meetd.EINVALID, "The batch has %d requests; the limit is %d.", n, maxBatchRequests)
+		return nil, nil, meetd.Errorf(meetd.EINVALID, "The batch has %d requests; the limit is %d.", n, maxBatchRequests)
 	}
-	index := make(map[string]int, len(b.Requests))
+	index := make(batchIndex, len(b.Requests))
 	for i, q := range b.Requests {
-		switch _, dup := index[strings.ToLower(q.ID)]; {
+		switch _, dup := index.find(q.ID); {
 		case q.ID == "":
-			return nil, meetd.Errorf(meetd.EINVALID, "Invalid batch payload format: every request needs an id.")
+			return nil, nil, meetd.Errorf(meetd.EINVALID, "Invalid batch payload format: every request needs an id.")
 		case dup:
-			return nil, meetd.Errorf(meetd.EINVALID, "Invalid batch payload format: the id '%s' names more than one request.", q.ID)
+			return nil, nil, meetd.Errorf(meetd.EINVALID, "Invalid batch payload format: the id '%s' names more than one request.", q.ID)
 		case q.Method == "" || q.URL == "":
-			return nil, meetd.Errorf(meetd.EINVALID, "Invalid batch payload format: request '%s' needs a method and a url.", q.ID)
+			return nil, nil, meetd.Errorf(meetd.EINVALID, "Invalid batch payload format: request '%s' needs a method and a url.", q.ID)
 		}
 		if h, ok := twiceNamed(q.Headers); ok {
 			// Which of the two would apply is a coin toss in a JSON object.
-			return nil, meetd.Errorf(meetd.EINVALID, "Invalid batch payload format: request '%s' names the header '%s' twice.", q.ID, h)
+			return nil, nil, meetd.Errorf(meetd.EINVALID, "Invalid batch payload format: request '%s' names the header '%s' twice.", q.ID, h)
 		}
 		index[strings.ToLower(q.ID)] = i
 	}
 	for _, q := range b.Requests {
 		for _, d := range q.DependsOn {
-			if _, ok := index[strings.ToLower(d)]; !ok {
-				return nil, meetd.Errorf(meetd.EINVALID, "Invalid batch payload format: request '%s' depends on '%s', which is not in the batch.", q.ID, d)
+			if _, ok := index.find(d); !ok {
+				return nil, nil, meetd.Errorf(meetd.EINVALID, "Invalid batch payload format: request '%s' depends on '%s', which is not in the batch.", q.ID, d)
 			}
 		}
 	}
 	if id, ok := dependencyCycle(b.Requests, index); ok {
-		return nil, meetd.Errorf(meetd.EINVALID, "Invalid batch payload format: request '%s' depends on itself through dependsOn.", id)
+		return nil, nil, meetd.Errorf(meetd.EINVALID, "Invalid batch payload format: request '%s' depends on itself through dependsOn.", id)
 	}
-	return b.Requests, nil
+	return b.Requests, index, nil
+}
+
+// batchIndex maps a request's id, lower-cased (Graph's batch ids are not
+// case-sensitive), to its place in the batch.
+type batchIndex map[string]int
+
+// find returns the place of the request with the given id.
+func (x batchIndex) find(id string) (int, bool) {
+	i, ok := x[strings.ToLower(id)]
+	return i, ok
 }
 
 // twiceNamed returns a header that headers name twice, in two spellings
@@ -160,7 +170,7 @@ func jsonReason(err error) string {
 
 // dependencyCycle returns a request that depends on itself, if any: such a
 // batch would wait forever.
-func dependencyCycle(reqs []batchRequest, index map[string]int) (string, bool) {
+func dependencyCycle(reqs []batchRequest, index batchIndex) (string, bool) {
 	const (
 		unvisited = iota
 		visiting
@@ -177,7 +187,7 @@ func dependencyCycle(reqs []batchRequest, index map[string]int) (string, bool) {
 		}
 		state[i] = visiting
 		for _, d := range reqs[i].DependsOn {
-			if visit(index[strings.ToLower(d)]) {
+			if j, _ := index.find(d); visit(j) {
 				return true
 			}
 		}
@@ -194,11 +204,9 @@ func dependencyCycle(reqs []batchRequest, index map[string]int) (string, bool) {
 
 // runBatch runs every request of the batch, each once its dependencies are
 // answered, and returns the answers in the requests' order.
-func (s *Server) runBatch(outer *http.Request, version string, reqs []batchRequest) []batchResponse {
-	index := make(map[string]int, len(reqs))
+func (s *Server) runBatch(outer *http.Request, version string, reqs []batchRequest, index batchIndex) []batchResponse {
 	done := make([]chan struct{}, len(reqs))
-	for i, q := range reqs {
-		index[strings.ToLower(q.ID)] = i
+	for i := range reqs {
 		done[i] = make(chan struct{})
 	}
 	out := make([]batchResponse, len(reqs))
@@ -209,7 +217,7 @@ func (s *Server) runBatch(outer *http.Request, version string, reqs []batchReque
 			defer close(done[i])
 			q := &reqs[i]
 			for _, d := range q.DependsOn {
-				j := index[strings.ToLower(d)]
+				j, _ := index.find(d)
 				<-done[j]
 				if st := out[j].Status; st < 200 || st > 299 {
 					out[i] = s.batchError(outer, q.ID, meetd.Errorf(meetd.EDEPENDENCY, "Request '%s', which this request depends on, failed with %d.", d, st))
