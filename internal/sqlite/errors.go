@@ -42,8 +42,8 @@ func mapErr(err error, what string) error {
 			return &meetd.Error{Code: meetd.EUNAVAILABLE, Message: "The database is busy; try again.", Err: err, RetryAfter: time.Second}
 		case sqlite3.SQLITE_IOERR:
 			// The disk failed a read or a write (EIO, a file system gone
-			// read-only). The writer stops the store on it (writer.run),
-			// as after a failed fsync.
+			// read-only). On a write the writer stops the store, as after a
+			// failed fsync, unless the disk was not at fault (diskFailed).
 			return &meetd.Error{Code: meetd.EUNAVAILABLE, Message: "The store could not read or write its disk.", Err: err}
 		case sqlite3.SQLITE_FULL:
 			// The disk (or a quota) has no room: the transaction was rolled
