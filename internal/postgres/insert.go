@@ -156,6 +156,8 @@ func (s *Store) insertKeys(batch []*keyInsert) {
 	for _, c := range batch {
 		switch {
 		case c.outcome == alone:
+		case errors.Is(err, errKeyRace):
+			c.outcome = alone // its own statement reads the winner
 		case err != nil && meetd.ErrorCode(err) == meetd.EUNAVAILABLE:
 			c.err = err
 		case err != nil:
