@@ -56,11 +56,7 @@ func FuzzMeetingBodies(f *testing.F) {
 		case 1:
 			method, path = "POST", "/v1.0/me/onlineMeetings"
 		case 2:
-			status, m := fuzzSend(t, e, "POST", "/v1.0/me/onlineMeetings/createOrGet", nil, `{"externalId":"patched"}`, hdr)
-			if status/100 != 2 {
-				t.Fatalf("setup createOrGet: %d %v", status, m)
-			}
-			method, path = "PATCH", "/v1.0/me/onlineMeetings/"+m["id"].(string)
+			method, path = "PATCH", fuzzPatchTarget(t, e, "patched", hdr)
 		}
 		status, m := fuzzSend(t, e, method, path, q, body, hdr)
 		if status/100 != 2 {
@@ -86,6 +82,17 @@ func FuzzMeetingBodies(f *testing.F) {
 			t.Fatalf("%s %s %q: answer and GET differ:\n%s\n%s", method, path, body, a, b)
 		}
 	})
+}
+
+// fuzzPatchTarget returns the path of the meeting with the key, made by
+// createOrGet if need be: what a fuzzed PATCH is sent to.
+func fuzzPatchTarget(t *testing.T, e *env, key string, hdr http.Header) string {
+	t.Helper()
+	status, m := fuzzSend(t, e, "POST", "/v1.0/me/onlineMeetings/createOrGet", nil, `{"externalId":"`+key+`"}`, hdr)
+	if status/100 != 2 {
+		t.Fatalf("setup createOrGet: %d %v", status, m)
+	}
+	return "/v1.0/me/onlineMeetings/" + m["id"].(string)
 }
 
 // fuzzSend sends one request and checks the answer's shape: never a 5xx, a
@@ -184,11 +191,7 @@ func FuzzMeetingFields(f *testing.F) {
 			b, _ = json.Marshal(body)
 			method, path = "POST", "/v1.0/me/onlineMeetings"
 		case 2:
-			status, m := fuzzSend(t, e, "POST", "/v1.0/me/onlineMeetings/createOrGet", nil, `{"externalId":"patched-fields"}`, hdr)
-			if status/100 != 2 {
-				t.Fatalf("setup createOrGet: %d %v", status, m)
-			}
-			method, path = "PATCH", "/v1.0/me/onlineMeetings/"+m["id"].(string)
+			method, path = "PATCH", fuzzPatchTarget(t, e, "patched-fields", hdr)
 		}
 		status, m := fuzzSend(t, e, method, path, nil, string(b), hdr)
 		if status/100 != 2 {
