@@ -87,15 +87,7 @@ func TestReadersWaitForDurability(t *testing.T) {
 }
 
 func TestFailedSyncBreaksTheStore(t *testing.T) {
-	s, err := Open(filepath.Join(t.TempDir(), "meetd.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	kept := storetest.NewMeeting(t, "t", storetest.NewObjectID(), "kept")
-	if _, _, err := s.CreateOrGetMeeting(t.Context(), kept); err != nil {
-		t.Fatal(err)
-	}
+	s, _, kept := openStored(t)
 	s.w.syncer.syncWALFunc = func() error { return errors.New("EIO") }
 	m := storetest.NewMeeting(t, "t", storetest.NewObjectID(), "lost")
 	if _, _, err := s.CreateOrGetMeeting(t.Context(), m); meetd.ErrorCode(err) != meetd.EUNAVAILABLE {
@@ -107,18 +99,46 @@ func TestFailedSyncBreaksTheStore(t *testing.T) {
 	if _, err := s.FindMeetings(t.Context(), m.TenantID, meetd.Filter{ThreadID: m.ThreadID}); meetd.ErrorCode(err) != meetd.EUNAVAILABLE {
 		t.Fatalf("read of the meeting that may be lost: got %v, want EUNAVAILABLE", err)
 	}
-	// Fail-stop: even what was durable before is not served, from the
-	// cache or the database, until the store is reopened.
-	reads := map[string]error{
+	wantStopped(t, s, kept, "a failed fsync")
+}
+
+// openStored opens a store in a new folder and stores one meeting in it,
+// durably; it returns the store, the database's path and the meeting.
+func openStored(t *testing.T) (*Store, string, *meetd.Meeting) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "meetd.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	kept := storetest.NewMeeting(t, "t", storetest.NewObjectID(), "kept")
+	if _, _, err := s.CreateOrGetMeeting(t.Context(), kept); err != nil {
+		t.Fatal(err)
+	}
+	return s, path, kept
+}
+
+// wantStopped checks that the store has stopped for good (fail-stop):
+// every write, and every read even of kept, which was durable before, from
+// the cache or the database, is EUNAVAILABLE until the store is reopened.
+func wantStopped(t *testing.T, s *Store, kept *meetd.Meeting, after string) {
+	t.Helper()
+	calls := map[string]error{
+		"CreateOrGetMeeting": func() error {
+			_, _, err := s.CreateOrGetMeeting(t.Context(), storetest.NewMeeting(t, "t", storetest.NewObjectID(), "after"))
+			return err
+		}(),
+		"CreatePolicy":    s.CreatePolicy(t.Context(), &meetd.Policy{TenantID: "t", Name: "p"}),
 		"MeetingByKey":    func() error { _, err := s.MeetingByKey(t.Context(), kept.Key()); return err }(),
 		"Meeting":         func() error { _, err := s.Meeting(t.Context(), kept.TenantID, kept.ID); return err }(),
 		"MeetingByThread": func() error { _, _, err := s.MeetingByThread(t.Context(), kept.ThreadID); return err }(),
 		"Assignment":      func() error { _, err := s.Assignment(t.Context(), "t", "u"); return err }(),
 		"Policies":        func() error { _, err := s.Policies(t.Context(), "t"); return err }(),
 	}
-	for name, err := range reads {
+	for name, err := range calls {
 		if meetd.ErrorCode(err) != meetd.EUNAVAILABLE {
-			t.Errorf("%s after a failed fsync: got %v, want EUNAVAILABLE", name, err)
+			t.Errorf("%s after %s: got %v, want EUNAVAILABLE until the store is reopened", name, after, err)
 		}
 	}
 }
@@ -128,15 +148,7 @@ func TestFailedSyncBreaksTheStore(t *testing.T) {
 // to the unlinked file, so a commit there is on no disk a restart reads,
 // and must not be answered as stored.
 func TestRemovedWALBreaksTheStore(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "meetd.db")
-	s, err := Open(path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if _, _, err := s.CreateOrGetMeeting(t.Context(), storetest.NewMeeting(t, "t", storetest.NewObjectID(), "before")); err != nil {
-		t.Fatal(err)
-	}
+	s, path, kept := openStored(t)
 	if err := os.Remove(path + "-wal"); err != nil {
 		t.Fatal(err)
 	}
@@ -147,6 +159,7 @@ func TestRemovedWALBreaksTheStore(t *testing.T) {
 	if _, err := s.MeetingByKey(t.Context(), m.Key()); meetd.ErrorCode(err) != meetd.EUNAVAILABLE {
 		t.Fatalf("read after the WAL file was removed: got %v, want EUNAVAILABLE", err)
 	}
+	wantStopped(t, s, kept, "the WAL file was removed")
 }
 
 // TestSymlinkedDatabase opens the database through a symbolic link, as a

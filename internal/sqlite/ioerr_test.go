@@ -4,7 +4,6 @@ package sqlite
 
 import (
 	"os"
-	"path/filepath"
 	"syscall"
 	"testing"
 
@@ -19,16 +18,7 @@ import (
 // store then stops, as after a failed fsync: a disk that failed a write may
 // have lost what it was given before.
 func TestWriteErrorBreaksTheStore(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "meetd.db")
-	s, err := Open(path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	kept := storetest.NewMeeting(t, "t", storetest.NewObjectID(), "kept")
-	if _, _, err := s.CreateOrGetMeeting(t.Context(), kept); err != nil {
-		t.Fatal(err)
-	}
+	s, path, kept := openStored(t)
 	st, err := os.Stat(path + "-wal")
 	if err != nil {
 		t.Fatal(err)
@@ -50,10 +40,5 @@ func TestWriteErrorBreaksTheStore(t *testing.T) {
 	if meetd.ErrorCode(err) != meetd.EUNAVAILABLE {
 		t.Fatalf("create whose WAL write failed: got %v (code %q), want %s", err, meetd.ErrorCode(err), meetd.EUNAVAILABLE)
 	}
-	if _, err := s.MeetingByKey(t.Context(), kept.Key()); meetd.ErrorCode(err) != meetd.EUNAVAILABLE {
-		t.Fatalf("read after a failed write: got %v, want EUNAVAILABLE until the store is reopened", err)
-	}
-	if _, _, err := s.CreateOrGetMeeting(t.Context(), storetest.NewMeeting(t, "t", storetest.NewObjectID(), "after")); meetd.ErrorCode(err) != meetd.EUNAVAILABLE {
-		t.Fatalf("create after a failed write: got %v, want EUNAVAILABLE until the store is reopened", err)
-	}
+	wantStopped(t, s, kept, "a failed write")
 }
