@@ -56,6 +56,7 @@ func TestParseFilterErrors(t *testing.T) {
 		{"JoinWebUrl eq'x'", meetd.EFILTER, filterMsg},
 		{"JoinWebUrl", meetd.EFILTER, filterMsg},
 		{"JoinWebUrl eq", meetd.EFILTER, filterMsg},
+		{"JoinWebUrl eq  ", meetd.EFILTER, filterMsg}, // eq, then nothing but space
 		{"JoinWebUrl eq ''", meetd.EFILTER, filterMsg},
 		{"JoinWebUrlX eq 'x'", meetd.EFILTER, filterMsg},
 		{"contains(JoinWebUrl,'x')", meetd.EFILTER, filterMsg},
@@ -70,6 +71,10 @@ func TestParseFilterErrors(t *testing.T) {
 			"The query specified in the URI is not valid. Syntax error at position 17 in 'JoinWebUrl eq 'a' andx': nothing may follow the string literal."},
 		{"JoinWebUrl eq 'a'b", meetd.EINVALID,
 			"The query specified in the URI is not valid. Syntax error at position 17 in 'JoinWebUrl eq 'a'b': nothing may follow the string literal."},
+		// "and" needs a space before it too: glued to the literal it is no
+		// second condition but a syntax error.
+		{"JoinWebUrl eq 'a'and Subject eq 'b'", meetd.EINVALID,
+			"The query specified in the URI is not valid. Syntax error at position 17 in 'JoinWebUrl eq 'a'and Subject eq 'b'': nothing may follow the string literal."},
 	} {
 		_, err := ParseFilter(tc.in)
 		wantError(t, err, tc.code, tc.msg)
