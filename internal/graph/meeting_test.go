@@ -174,6 +174,8 @@ func TestParseSelect(t *testing.T) {
 		{in: "nope", wantErr: "Could not find a property named 'nope' on type 'microsoft.graph.onlineMeeting'."},
 		{in: "subject,joinUrl", wantErr: "Could not find a property named 'joinUrl' on type 'microsoft.graph.onlineMeeting'."},
 		{in: "subject,,id", wantErr: "The query specified in the URI is not valid. An empty property name is not allowed in $select."},
+		// The echoed name is cut, so a long $select cannot make a long error.
+		{in: strings.Repeat("x", 65), wantErr: "Could not find a property named '" + strings.Repeat("x", 64) + "…' on type 'microsoft.graph.onlineMeeting'."},
 	} {
 		sel, err := ParseSelect(tc.in)
 		if tc.wantErr != "" {
@@ -210,6 +212,54 @@ func TestParseSelect(t *testing.T) {
 		}
 		if ctx := v["@odata.context"].(string); !strings.HasSuffix(ctx, "/onlineMeetings("+tc.names+")/$entity") {
 			t.Errorf("$select=%s: got context %s, want the selection in it", tc.in, ctx)
+		}
+	}
+}
+
+// TestParseSelectBeta: on beta the beta-only properties are selectable,
+// named once in @odata.context however often asked for, and come back null
+// beside the others, in an entity and in a collection alike.
+func TestParseSelectBeta(t *testing.T) {
+	r := testRenderer()
+	for _, tc := range []struct {
+		in    string
+		names string   // Selection.String()
+		props []string // the properties of each rendered meeting
+	}{
+		{"joinUrl", "joinUrl", []string{"joinUrl"}},
+		{"subject,JOINURL", "subject,joinUrl", []string{"subject", "joinUrl"}},
+		{"joinUrl,subject,joinurl,meetingType", "joinUrl,subject,meetingType", []string{"joinUrl", "subject", "meetingType"}},
+	} {
+		sel, err := ParseSelectVersion(tc.in, "beta")
+		if err != nil {
+			t.Errorf("ParseSelectVersion(%q, beta): %v", tc.in, err)
+			continue
+		}
+		if got := sel.String(); got != tc.names {
+			t.Errorf("ParseSelectVersion(%q, beta).String(): got %q, want %q", tc.in, got, tc.names)
+		}
+		o := Options{Version: "beta", Select: sel}
+		entity := r.AppendMeeting(nil, testMeeting(), o)
+		coll := decode(t, r.AppendCollection(nil, []*meetd.Meeting{testMeeting()}, o))
+		for what, v := range map[string]map[string]any{
+			"entity":     decode(t, entity),
+			"collection": coll["value"].([]any)[0].(map[string]any),
+		} {
+			delete(v, "@odata.context")
+			if len(v) != len(tc.props) {
+				t.Errorf("beta $select=%s %s: got %v, want properties %v", tc.in, what, v, tc.props)
+			}
+			for _, p := range tc.props {
+				if _, ok := v[p]; !ok {
+					t.Errorf("beta $select=%s %s: got %v, want %s among them", tc.in, what, v, p)
+				}
+			}
+			if v["joinUrl"] != nil {
+				t.Errorf("beta $select=%s %s: got joinUrl %v, want null", tc.in, what, v["joinUrl"])
+			}
+		}
+		if n := strings.Count(string(entity), `"joinUrl"`); n != 1 {
+			t.Errorf("beta $select=%s: got joinUrl %d times in %s, want once", tc.in, n, entity)
 		}
 	}
 }
