@@ -158,6 +158,77 @@ func TestJoinInformation(t *testing.T) {
 	}
 }
 
+// TestAudioConferencing: audioConferencing is null unless a toll or a
+// toll-free number is set (docs/support.md), and then shows exactly the
+// numbers set, with joinInformation's dial-in part to match.
+func TestAudioConferencing(t *testing.T) {
+	const toll, tollFree, dialin = "+1 425-555-0100", "+1 800-555-0199", "https://dialin.example.com/"
+	for _, tc := range []struct {
+		name  string
+		audio AudioSettings
+		want  string // audioConferencing as JSON, conferenceId 123456789
+	}{
+		{"none", AudioSettings{}, `null`},
+		{"dial-in URL alone", AudioSettings{DialinURL: dialin}, `null`},
+		{"toll only", AudioSettings{TollNumber: toll},
+			`{"conferenceId":"123456789","tollNumber":"+1 425-555-0100","tollFreeNumber":null,"tollNumbers":["+1 425-555-0100"],"tollFreeNumbers":[],"dialinUrl":null}`},
+		{"toll-free only", AudioSettings{TollFreeNumber: tollFree, DialinURL: dialin},
+			`{"conferenceId":"123456789","tollNumber":null,"tollFreeNumber":"+1 800-555-0199","tollNumbers":[],"tollFreeNumbers":["+1 800-555-0199"],"dialinUrl":"https://dialin.example.com/"}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := NewRenderer(RendererOptions{BaseURL: "http://127.0.0.1:8080", Audio: tc.audio})
+			v := decode(t, r.AppendMeeting(nil, testMeeting(), Options{Version: "v1.0"}))
+			got, err := json.Marshal(v["audioConferencing"])
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want any
+			if err := json.Unmarshal([]byte(tc.want), &want); err != nil {
+				t.Fatal(err)
+			}
+			if wantJSON, _ := json.Marshal(want); string(got) != string(wantJSON) {
+				t.Errorf("audioConferencing: got %s, want %s", got, wantJSON)
+			}
+			html := joinInformationHTML(t, v)
+			phone := tc.audio.TollNumber != "" || tc.audio.TollFreeNumber != ""
+			for text, want := range map[string]bool{
+				"Dial in by phone":                phone,
+				"Phone conference ID: 123456789#": phone,
+				toll:                              tc.audio.TollNumber != "",
+				tollFree:                          tc.audio.TollFreeNumber != "",
+				"Find a local number":             phone && tc.audio.DialinURL != "",
+			} {
+				if strings.Contains(html, text) != want {
+					t.Errorf("joinInformation: got %s, want %q in it: %v", html, text, want)
+				}
+			}
+		})
+	}
+	// A meeting without a conference id shows no empty one.
+	m := testMeeting()
+	m.ConferenceID = ""
+	v := decode(t, testRenderer().AppendMeeting(nil, m, Options{Version: "v1.0"}))
+	if html := joinInformationHTML(t, v); strings.Contains(html, "Phone conference ID") {
+		t.Errorf("joinInformation without a conference id: got %s, want no conference id line", html)
+	}
+}
+
+// joinInformationHTML returns the HTML inside a rendered meeting's
+// joinInformation data: URL.
+func joinInformationHTML(t testing.TB, v map[string]any) string {
+	t.Helper()
+	content, _ := v["joinInformation"].(map[string]any)["content"].(string)
+	data, ok := strings.CutPrefix(content, "data:text/html,")
+	if !ok {
+		t.Fatalf("joinInformation content: got %q, want a data:text/html, URL", content)
+	}
+	html, err := url.QueryUnescape(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return html
+}
+
 func TestParseSelect(t *testing.T) {
 	for _, tc := range []struct {
 		in      string
