@@ -113,6 +113,20 @@ func TestDecodeMeetingInput(t *testing.T) {
 			}},
 		},
 		{
+			// Graph's identitySet may carry several members; the first of
+			// user, guest, phone and application names the participant,
+			// whatever the order in the body.
+			name: "first identity member wins",
+			body: `{"participants":{"attendees":[
+				{"identity":{"application":{"id":"a1"},"guest":{"id":"g1"},"user":{"id":"u1"}}},
+				{"identity":{"phone":{"id":"+1425"},"guest":{"id":"g2","displayName":"G"}}}
+				]}}`,
+			want: meetd.MeetingInput{Attendees: []meetd.Participant{
+				{Identity: meetd.Identity{Kind: meetd.IdentityUser, ID: "u1"}},
+				{Identity: meetd.Identity{Kind: meetd.IdentityGuest, ID: "g2", DisplayName: "G"}},
+			}},
+		},
+		{
 			name: "settings for a plain create",
 			body: `{"endDateTime":"2020-02-06T02:19:21.3524945Z","allowedLobbyAdmitters":"organizerAndCoOrganizers","allowLiveShare":"disabled",
 				"isEntryExitAnnounced":false,"allowTeamworkReactions":false,"allowAttendeeToEnableCamera":true,"allowAttendeeToEnableMic":false,
