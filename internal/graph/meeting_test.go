@@ -335,6 +335,21 @@ func TestParseSelectBeta(t *testing.T) {
 	}
 }
 
+// TestDefaultVersion: Options without a Version render v1.0's context, as
+// Options documents.
+func TestDefaultVersion(t *testing.T) {
+	r := testRenderer()
+	for what, b := range map[string][]byte{
+		"entity":     r.AppendMeeting(nil, testMeeting(), Options{}),
+		"collection": r.AppendCollection(nil, nil, Options{User: testOrganizer}),
+	} {
+		ctx, _ := decode(t, b)["@odata.context"].(string)
+		if !strings.HasPrefix(ctx, "http://127.0.0.1:8080/v1.0/$metadata#") {
+			t.Errorf("%s @odata.context: got %q, want it under /v1.0/$metadata", what, ctx)
+		}
+	}
+}
+
 func TestSelectStar(t *testing.T) {
 	sel, err := ParseSelect("*")
 	if err != nil {
