@@ -43,6 +43,7 @@ func TestThreadFromJoinWebURL(t *testing.T) {
 			"query-escaped":               url.QueryEscape(join),
 			"path-escaped":                url.PathEscape(join),
 			"query-escaped twice":         url.QueryEscape(url.QueryEscape(join)),
+			"query-escaped three times":   url.QueryEscape(url.QueryEscape(url.QueryEscape(join))), // the most; four is refused
 			"upper-case escapes":          strings.NewReplacer("%3a", "%3A", "%40", "%40").Replace(join),
 			"another host":                teams,
 			"no query":                    strings.Split(join, "?")[0],
