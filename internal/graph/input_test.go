@@ -59,6 +59,11 @@ func TestDecodeMeetingInput(t *testing.T) {
 			want: meetd.MeetingInput{HasExternalID: true},
 		},
 		{
+			name: "null attendees are absent",
+			body: `{"participants":{"organizer":null,"attendees":null}}`,
+			want: meetd.MeetingInput{},
+		},
+		{
 			name: "empty externalId is present",
 			body: `{"externalId":""}`,
 			want: meetd.MeetingInput{HasExternalID: true},
