@@ -45,6 +45,7 @@ func TestThreadFromJoinWebURL(t *testing.T) {
 			"query-escaped twice":         url.QueryEscape(url.QueryEscape(join)),
 			"query-escaped three times":   url.QueryEscape(url.QueryEscape(url.QueryEscape(join))), // the most; four is refused
 			"upper-case escapes":          strings.NewReplacer("%3a", "%3A", "%40", "%40").Replace(join),
+			"thread escaped twice":        strings.NewReplacer("%3a", "%253a", "%40", "%2540").Replace(join), // 19%253ameeting_…, as some invitations carry it
 			"another host":                teams,
 			"no query":                    strings.Split(join, "?")[0],
 			"surrounding space":           " " + join + " ",
