@@ -50,6 +50,7 @@ func TestThreadFromJoinWebURL(t *testing.T) {
 			"no query":                    strings.Split(join, "?")[0],
 			"surrounding space":           " " + join + " ",
 			"channel message id":          strings.Replace(join, "/0?", "/1599805818399?", 1),
+			"20-digit message id":         strings.Replace(join, "/0?", "/"+strings.Repeat("9", 20)+"?", 1), // the longest a uint64 takes
 			"decoded thread, encoded url": url.QueryEscape(decoded),
 			"HTTP in capitals":            "HTTPS" + strings.TrimPrefix(join, "https"),
 		} {
@@ -86,6 +87,8 @@ func TestThreadFromJoinWebURLRejects(t *testing.T) {
 		"https://teams.microsoft.com/l/meetup-join/19%3ameeting_x%40thread.v2%zz/0",    // bad escape
 		"https%3A%2F%2Fteams.microsoft.com%2Fl%2Fchannel%2F19%253ax%2540thread.v2%2F0", // channel link, not a meeting
 		"not a url at all %",
+		// A message id past 20 digits, more than a uint64 holds.
+		"https://teams.microsoft.com/l/meetup-join/19%3ameeting_x%40thread.v2/" + strings.Repeat("9", 21),
 		url.QueryEscape(url.QueryEscape(url.QueryEscape(url.QueryEscape(join)))), // four times is too many
 	} {
 		if got, ok := ThreadFromJoinWebURL(u); ok {
