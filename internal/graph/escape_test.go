@@ -31,3 +31,25 @@ func TestAppendStringAsEncodingJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestURLEncodings pins the three encodings of join URLs and of
+// joinInformation's data: URL byte for byte: the path escaping Teams uses
+// (RFC 3986 unreserved kept, lower-case hex), and .NET's
+// HttpUtility.UrlEncode (space as +, -_.!*() kept) of text that is
+// HTML-encoded first, as Graph's joinInformation is, or already HTML.
+func TestURLEncodings(t *testing.T) {
+	const in = `aZ09-_.~!*() <>&"'/:@%é`
+	for _, tc := range []struct {
+		name string
+		got  []byte
+		want string
+	}{
+		{"path", appendPathEscaped(nil, in), `aZ09-_.~%21%2a%28%29%20%3c%3e%26%22%27%2f%3a%40%25%c3%a9`},
+		{"HTML, then form", appendHTMLFormEncoded(nil, in), `aZ09-_.%7e!*()+%26lt%3b%26gt%3b%26amp%3b%26quot%3b%26%2339%3b%2f%3a%40%25%c3%a9`},
+		{"form", appendFormEncoded(nil, in), `aZ09-_.%7e!*()+%3c%3e%26%22%27%2f%3a%40%25%c3%a9`},
+	} {
+		if string(tc.got) != tc.want {
+			t.Errorf("%s encoding of %s: got %s, want %s", tc.name, in, tc.got, tc.want)
+		}
+	}
+}
