@@ -239,6 +239,8 @@ func TestDecodeMeetingInputErrors(t *testing.T) {
 		{"passcode required string", `{"joinMeetingIdSettings":{"isPasscodeRequired":"yes"}}`, "Property 'joinMeetingIdSettings.isPasscodeRequired' in payload has a value that does not match schema."},
 		{"subject invalid UTF-8", "{\"subject\":\"a\xffb\"}", "Property 'subject' in payload is not valid UTF-8 text: it has an invalid byte or an unpaired surrogate escape."},
 		{"externalId lone surrogate", `{"externalId":"\ud800"}`, "Property 'externalId' in payload is not valid UTF-8 text: it has an invalid byte or an unpaired surrogate escape."},
+		{"lobby scope unknownFutureValue in capitals", `{"lobbyBypassSettings":{"scope":"UnknownFutureValue"}}`,
+			"Property 'lobbyBypassSettings.scope' in payload has the value 'unknownFutureValue': a request does not accept that value."},
 		{"upn invalid UTF-8", "{\"participants\":{\"attendees\":[{\"upn\":\"\xc3\"}]}}", "Property 'participants.attendees[0].upn' in payload is not valid UTF-8 text: it has an invalid byte or an unpaired surrogate escape."},
 	}...)
 	for _, tc := range cases {
