@@ -28,7 +28,7 @@ func TestDecodeMeetingPatch(t *testing.T) {
 		},
 		{
 			name: "null subject clears it, null watermark removes it, other nulls are absent",
-			body: `{"subject":null,"watermarkProtection":null,"allowedPresenters":null,"allowRecording":null,"startDateTime":null,"participants":{"attendees":null},"lobbyBypassSettings":null}`,
+			body: `{"subject":null,"watermarkProtection":null,"allowedPresenters":null,"allowRecording":null,"startDateTime":null,"participants":{"organizer":null,"attendees":null},"lobbyBypassSettings":null}`,
 			want: meetd.MeetingPatch{Subject: ptr(""), Settings: meetd.SettingsPatch{Watermark: &meetd.WatermarkPatch{Clear: true}}},
 		},
 		{
