@@ -39,7 +39,7 @@ func appendJoinTail(dst []byte, m *meetd.Meeting) []byte {
 
 // ThreadFromJoinWebURL returns the chat thread id inside a joinWebUrl. It
 // accepts the URL as meetd or Teams writes it, decoded, or percent-encoded
-// once or twice more (clients encode it for $filter, some twice), with any
+// up to three times more (clients encode it for $filter, some twice), with any
 // scheme, host and path prefix: meetings are compared by thread, so a link
 // copied from behind a proxy still finds its meeting. Anything that is not
 // {http(s)://host}/…/l/meetup-join/{thread}/{message}[?…] is refused.
