@@ -81,10 +81,16 @@ func mintEdited(t testing.TB, is *Issuer, r TokenRequest, signer jose.Signer, ed
 	return tok
 }
 
-// rsaSigner signs with key, naming it kid.
+// rsaSigner signs with key and RS256, naming the key kid.
 func rsaSigner(t testing.TB, key *rsa.PrivateKey, kid string) jose.Signer {
 	t.Helper()
-	s, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: jose.JSONWebKey{Key: key, KeyID: kid}},
+	return algSigner(t, jose.RS256, key, kid)
+}
+
+// algSigner signs with key and alg, naming the key kid.
+func algSigner(t testing.TB, alg jose.SignatureAlgorithm, key *rsa.PrivateKey, kid string) jose.Signer {
+	t.Helper()
+	s, err := jose.NewSigner(jose.SigningKey{Algorithm: alg, Key: jose.JSONWebKey{Key: key, KeyID: kid}},
 		(&jose.SignerOptions{}).WithType("JWT"))
 	if err != nil {
 		t.Fatal(err)

@@ -24,7 +24,6 @@ func TestVerify(t *testing.T) {
 	is := newTestIssuer(t, false)
 	foreign := newTestIssuer(t, true)
 	keys, _ := testKeys()
-	v := is.Verifier(VerifierOptions{Now: func() time.Time { return testNow }, CacheSize: -1})
 
 	delegated := TokenRequest{TenantID: tenantA, UserID: userA, UPN: "adele@contoso.com",
 		Scopes: []string{meetd.ScopeReadWrite, "User.Read"}, Now: testNow}
@@ -57,6 +56,16 @@ func TestVerify(t *testing.T) {
 	mac := hmac.New(sha256.New, pubPEM)
 	mac.Write([]byte(hsInput))
 	hs256 := hsInput + "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
+	notJSON, err := is.signer.Sign([]byte("hello"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	signedNotJSON, err := notJSON.CompactSerialize()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A long UPN makes a token past maxTokenLen that is otherwise valid.
+	tooLong := mint(t, is, with(delegated, func(r *TokenRequest) { r.UPN = strings.Repeat("a", maxTokenLen) + "@contoso.com" }))
 
 	cases := []struct {
 		name  string
@@ -76,12 +85,17 @@ func TestVerify(t *testing.T) {
 		{name: "aud as an array", token: edited(delegated, func(c *claims) { c.Audience = jwt.Audience{"api://other", GraphAppID} }), want: userCaller},
 		{name: "ids upper-case", token: edited(delegated, func(c *claims) {
 			c.TenantID, c.ObjectID, c.Issuer = "72F988BF-86F1-41AF-91AB-2D7CD011DB47", "4E5D9F2A-1B3C-4D6E-8F70-A1B2C3D4E5F6", "https://sts.windows.net/72F988BF-86F1-41AF-91AB-2D7CD011DB47/"
+			c.AppID = strings.ToUpper(DevClientID)
 		}), want: userCaller},
+		{name: "iss tenant in another case than tid", token: edited(delegated, func(c *claims) { c.Issuer = IssuerURL(Version1, strings.ToUpper(tenantA)) }), want: userCaller},
+		{name: "our key, no kid", token: mintEdited(t, is, delegated, rsaSigner(t, keys[0], ""), func(*claims) {}), want: userCaller},
 		{name: "within skew after exp", token: mint(t, is, with(delegated, func(r *TokenRequest) { r.TTL = -30 * time.Second })), want: userCaller},
 		{name: "within skew before nbf", token: mint(t, is, with(delegated, func(r *TokenRequest) { r.Now = testNow.Add(30 * time.Second) })), want: userCaller},
 		// The skew is 60 s, no more and no less.
 		{name: "50 s after exp", token: mint(t, is, with(delegated, func(r *TokenRequest) { r.TTL = -50 * time.Second })), want: userCaller},
 		{name: "70 s after exp", token: mint(t, is, with(delegated, func(r *TokenRequest) { r.TTL = -70 * time.Second })), msg: msgExpired},
+		{name: "exactly 60 s after exp", token: mint(t, is, with(delegated, func(r *TokenRequest) { r.TTL = -60 * time.Second })), want: userCaller},
+		{name: "exactly 60 s before nbf", token: mint(t, is, with(delegated, func(r *TokenRequest) { r.Now = testNow.Add(60 * time.Second) })), want: userCaller},
 		{name: "50 s before nbf", token: mint(t, is, with(delegated, func(r *TokenRequest) { r.Now = testNow.Add(50 * time.Second) })), want: userCaller},
 		{name: "70 s before nbf", token: mint(t, is, with(delegated, func(r *TokenRequest) { r.Now = testNow.Add(70 * time.Second) })), msg: msgNotYetValid},
 
@@ -91,16 +105,26 @@ func TestVerify(t *testing.T) {
 		{name: "bad base64", token: "!!!." + parts[1] + "." + parts[2], msg: msgMalformed},
 		{name: "header not JSON", token: base64.RawURLEncoding.EncodeToString([]byte("hello")) + "." + parts[1] + "." + parts[2], msg: msgMalformed},
 		{name: "too long", token: valid + string(make([]byte, maxTokenLen)), msg: msgMalformed},
+		{name: "too long, well signed", token: tooLong, msg: msgMalformed},
+		{name: "payload not JSON, well signed", token: signedNotJSON, msg: msgMalformed},
 		{name: "tampered payload", token: tamperedPayload, msg: msgInvalidSignature},
 		{name: "tampered signature", token: tamperedSig, msg: msgInvalidSignature},
 		{name: "foreign key, our kid", token: mintEdited(t, is, delegated, rsaSigner(t, keys[1], is.KeyID()), func(*claims) {}), msg: msgInvalidSignature},
 		{name: "foreign key, unknown kid", token: mint(t, foreign, delegated), msg: msgInvalidSignature},
 		{name: "foreign key, no kid", token: mintEdited(t, is, delegated, rsaSigner(t, keys[1], ""), func(*claims) {}), msg: msgInvalidSignature},
+		{name: "our key, unknown kid", token: mintEdited(t, is, delegated, rsaSigner(t, keys[0], "other"), func(*claims) {}), msg: msgInvalidSignature},
+		// Entra signs with RS256 only; our key under another algorithm is refused.
+		{name: "our key, RS512", token: mintEdited(t, is, delegated, algSigner(t, jose.RS512, keys[0], is.KeyID()), func(*claims) {}), msg: msgInvalidSignature},
+		{name: "our key, PS256", token: mintEdited(t, is, delegated, algSigner(t, jose.PS256, keys[0], is.KeyID()), func(*claims) {}), msg: msgInvalidSignature},
 		{name: "alg none", token: none, msg: msgInvalidSignature},
 		{name: "HS256 with the public key", token: hs256, msg: msgInvalidSignature},
 		{name: "wrong audience", token: mint(t, is, with(delegated, func(r *TokenRequest) { r.Audience = "https://graph.windows.net" })), msg: msgInvalidAudience},
+		{name: "aud with Graph's URI as a prefix", token: mint(t, is, with(delegated, func(r *TokenRequest) { r.Audience = GraphResource + ".evil.example" })), msg: msgInvalidAudience},
+		{name: "aud with a path under Graph's URI", token: mint(t, is, with(delegated, func(r *TokenRequest) { r.Audience = GraphResource + "/other" })), msg: msgInvalidAudience},
 		{name: "no audience", token: edited(delegated, func(c *claims) { c.Audience = nil }), msg: msgInvalidAudience},
 		{name: "wrong issuer", token: edited(delegated, func(c *claims) { c.Issuer = "https://evil.example/" + tenantA + "/" }), msg: msgInvalidIssuer},
+		{name: "issuer with Entra's URL inside", token: edited(delegated, func(c *claims) { c.Issuer = "https://evil.example/" + IssuerURL(Version1, tenantA) }), msg: msgInvalidIssuer},
+		{name: "issuer with a path for its tenant", token: edited(delegated, func(c *claims) { c.Issuer, c.TenantID = IssuerURL(Version1, "x/"+tenantA), "x/"+tenantA }), msg: msgInvalidIssuer},
 		{name: "issuer without tenant", token: edited(delegated, func(c *claims) { c.Issuer = "https://sts.windows.net//" }), msg: msgInvalidIssuer},
 		{name: "issuer of another tenant", token: edited(delegated, func(c *claims) { c.Issuer = IssuerURL(Version1, tenantB) }), msg: msgInvalidIssuer},
 		{name: "v2 issuer of another tenant", token: edited(delegated, func(c *claims) { c.Issuer = IssuerURL(Version2, tenantB) }), msg: msgInvalidIssuer},
@@ -113,20 +137,29 @@ func TestVerify(t *testing.T) {
 		{name: "app without roles", token: mint(t, is, with(app, func(r *TokenRequest) { r.Roles = nil })), msg: msgInvalidPrefix + "Either scp or roles claim need to be present in the token."},
 		{name: "no appid or azp", token: edited(delegated, func(c *claims) { c.AppID = "" }), msg: msgInvalidPrefix + "The token has no appid or azp claim."},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			got, err := v.Verify(tc.token)
-			if tc.want != nil {
-				if err != nil {
-					t.Fatalf("got error %v, want caller %+v", err, tc.want)
+	// The cases run twice: without the cache, and on one cache, in order,
+	// so that a bad token is refused even after good ones (valid first of
+	// all, which the tampered ones are made from) were cached.
+	for _, cache := range []struct {
+		name string
+		size int
+	}{{"uncached", -1}, {"cached", 0}} {
+		v := is.Verifier(VerifierOptions{Now: func() time.Time { return testNow }, CacheSize: cache.size})
+		for _, tc := range cases {
+			t.Run(cache.name+"/"+tc.name, func(t *testing.T) {
+				got, err := v.Verify(tc.token)
+				if tc.want != nil {
+					if err != nil {
+						t.Fatalf("got error %v, want caller %+v", err, tc.want)
+					}
+					if !reflect.DeepEqual(got, tc.want) {
+						t.Errorf("got caller %+v, want %+v", got, tc.want)
+					}
+					return
 				}
-				if !reflect.DeepEqual(got, tc.want) {
-					t.Errorf("got caller %+v, want %+v", got, tc.want)
-				}
-				return
-			}
-			assertUnauthenticated(t, got, err, tc.msg)
-		})
+				assertUnauthenticated(t, got, err, tc.msg)
+			})
+		}
 	}
 }
 
