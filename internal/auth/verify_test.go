@@ -178,6 +178,39 @@ func assertUnauthenticated(t testing.TB, got *meetd.Caller, err error, msg strin
 	}
 }
 
+// TestVerifyNegativeSkew checks that a negative VerifierOptions.Skew allows
+// no skew at all, rather than the default or a negative one.
+func TestVerifyNegativeSkew(t *testing.T) {
+	is := newTestIssuer(t, false)
+	v := is.Verifier(VerifierOptions{Now: func() time.Time { return testNow }, Skew: -time.Minute, CacheSize: -1})
+	r := TokenRequest{TenantID: tenantA, UserID: userA, Scopes: []string{meetd.ScopeRead}}
+	cases := []struct {
+		name string
+		now  time.Time // the token's issue time
+		ttl  time.Duration
+		msg  string // "" when accepted
+	}{
+		{"valid for 30 s more", testNow.Add(-10 * time.Second), 40 * time.Second, ""},
+		{"issued just now", testNow, time.Minute, ""},
+		{"expired 1 s ago", testNow.Add(-time.Minute), 59 * time.Second, msgExpired},
+		{"valid from 1 s on", testNow.Add(time.Second), time.Minute, msgNotYetValid},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := r
+			r.Now, r.TTL = tc.now, tc.ttl
+			got, err := v.Verify(mint(t, is, r))
+			if tc.msg == "" {
+				if err != nil {
+					t.Errorf("got error %v, want the caller", err)
+				}
+				return
+			}
+			assertUnauthenticated(t, got, err, tc.msg)
+		})
+	}
+}
+
 // A token is one string: another spelling of its base64url, with the spare
 // bits of a segment's last character set, which go-jose would decode to the
 // same bytes, is refused, so that it cannot take a second cache entry.
