@@ -211,35 +211,45 @@ func TestVerifyNegativeSkew(t *testing.T) {
 	}
 }
 
-// A token is one string: another spelling of its base64url, with the spare
-// bits of a segment's last character set, which go-jose would decode to the
-// same bytes, is refused, so that it cannot take a second cache entry.
+// A token is one string: another spelling of its base64url, with any of the
+// spare bits of a segment's last character set, which go-jose would decode
+// to the same bytes, is refused, so that it cannot take a second cache entry.
 func TestVerifyRefusesNonCanonicalSpellings(t *testing.T) {
 	is := newTestIssuer(t, false)
 	v := is.Verifier(VerifierOptions{Now: func() time.Time { return testNow }})
-	valid := mint(t, is, TokenRequest{TenantID: tenantA, UserID: userA, Scopes: []string{meetd.ScopeReadWrite}, Now: testNow})
-	if _, err := v.Verify(valid); err != nil {
-		t.Fatalf("the token as minted: %v", err)
-	}
-	parts := splitToken(t, valid)
-	variants := 0
-	for i, seg := range parts {
-		if len(seg)%4 == 0 || len(seg)%4 == 1 {
-			continue // no spare bits
+	// UPNs of three lengths give payloads of every length mod 3, so that
+	// segments of both shapes with spare bits (length 2 and 3 mod 4) are met.
+	seen := map[int]bool{}
+	for _, upn := range []string{"a@contoso.com", "ab@contoso.com", "abc@contoso.com"} {
+		valid := mint(t, is, TokenRequest{TenantID: tenantA, UserID: userA, UPN: upn, Scopes: []string{meetd.ScopeReadWrite}, Now: testNow})
+		if _, err := v.Verify(valid); err != nil {
+			t.Fatalf("the token as minted: %v", err)
 		}
-		last := strings.IndexByte(base64URLAlphabet, seg[len(seg)-1])
-		other := parts // a copy: parts is an array
-		other[i] = seg[:len(seg)-1] + string(base64URLAlphabet[last|1])
-		variant := strings.Join(other[:], ".")
-		if dec, err := base64.RawURLEncoding.DecodeString(other[i]); err != nil || string(dec) != string(mustDecode(t, seg)) {
-			t.Fatalf("segment %d: the variant does not decode leniently to the same bytes (%v)", i, err)
+		parts := splitToken(t, valid)
+		for i, seg := range parts {
+			if len(seg)%4 == 0 || len(seg)%4 == 1 {
+				continue // no spare bits
+			}
+			seen[len(seg)%4] = true
+			spare := 0x0f // 12 bits carry 8
+			if len(seg)%4 == 3 {
+				spare = 0x03 // 18 bits carry 16
+			}
+			last := strings.IndexByte(base64URLAlphabet, seg[len(seg)-1])
+			for bits := 1; bits <= spare; bits++ {
+				other := parts // a copy: parts is an array
+				other[i] = seg[:len(seg)-1] + string(base64URLAlphabet[last&^spare|bits])
+				variant := strings.Join(other[:], ".")
+				if dec, err := base64.RawURLEncoding.DecodeString(other[i]); err != nil || string(dec) != string(mustDecode(t, seg)) {
+					t.Fatalf("segment %d, spare bits %#x: the variant does not decode leniently to the same bytes (%v)", i, bits, err)
+				}
+				got, err := v.Verify(variant)
+				assertUnauthenticated(t, got, err, msgMalformed)
+			}
 		}
-		got, err := v.Verify(variant)
-		assertUnauthenticated(t, got, err, msgMalformed)
-		variants++
 	}
-	if variants == 0 {
-		t.Fatal("the minted token has no segment with spare bits; the test needs one")
+	if !seen[2] || !seen[3] {
+		t.Fatalf("segment lengths mod 4 met: %v, want 2 and 3; the test needs both", seen)
 	}
 }
 
