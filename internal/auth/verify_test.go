@@ -376,4 +376,10 @@ func TestNewVerifierFromJWKS(t *testing.T) {
 	if _, err := NewVerifier(parsed, VerifierOptions{}).Verify(tok); err != nil {
 		t.Errorf("token refused by a verifier on the JWKS without kid: %v", err)
 	}
+	// A set holding the private key verifies with its public half.
+	keys, _ := testKeys()
+	private := jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: keys[0]}}}
+	if _, err := NewVerifier(private, VerifierOptions{}).Verify(tok); err != nil {
+		t.Errorf("token refused by a verifier on the private key: %v", err)
+	}
 }
