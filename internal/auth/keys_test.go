@@ -3,6 +3,12 @@ package auth
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
 	"fmt"
 	"os"
 	"os/exec"
@@ -63,6 +69,12 @@ func TestFileKeyStoreConcurrentGoroutines(t *testing.T) {
 		}
 	}
 	assertKeyFile(t, path, keys[0])
+	// The folder made for the key is the owner's alone.
+	if fi, err := os.Stat(filepath.Dir(path)); err != nil {
+		t.Fatal(err)
+	} else if mode := fi.Mode().Perm(); mode != 0o700 {
+		t.Errorf("key folder mode %v, want 0700", mode)
+	}
 }
 
 func TestFileKeyStoreConcurrentProcesses(t *testing.T) {
@@ -227,10 +239,26 @@ func TestLoadIssuerKeepsKey(t *testing.T) {
 }
 
 func TestLoadIssuerRefusesBadKey(t *testing.T) {
+	small := smallRSAKey(t)
+	ec, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ecDER, err := x509.MarshalPKCS8PrivateKey(ec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	smallDER, err := x509.MarshalPKCS8PrivateKey(small)
+	if err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct{ name, pem, want string }{
 		{"not PEM", "hello", "no PEM block"},
 		{"certificate", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", "unexpected PEM block"},
 		{"bad PKCS8", "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n", "signing key"},
+		{"EC key", string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: ecDER})), "is not an RSA key"},
+		{"RSA 1024, PKCS8", string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: smallDER})), "want at least 2048"},
+		{"RSA 1024, PKCS1", string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(small)})), "want at least 2048"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -246,5 +274,22 @@ func TestLoadIssuerRefusesBadKey(t *testing.T) {
 				t.Errorf("key file changed to %q, want it left alone", b)
 			}
 		})
+	}
+}
+
+// smallRSAKey returns an RSA key too small to sign with.
+func smallRSAKey(t testing.TB) *rsa.PrivateKey {
+	t.Helper()
+	k, err := rsa.GenerateKey(rand.Reader, 1024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+func TestNewIssuerRefusesSmallKey(t *testing.T) {
+	is, err := NewIssuer(smallRSAKey(t))
+	if err == nil || !strings.Contains(err.Error(), "want at least 2048") {
+		t.Errorf("got issuer %v, error %v; want an error saying 2048 bits are needed", is, err)
 	}
 }
