@@ -63,6 +63,16 @@ var accepted = []struct {
 			*m = meetd.Meeting{Attendees: []meetd.Participant{{}, {Identity: meetd.Identity{ID: "a"}}},
 				Settings: meetd.Settings{AnonymizeIdentityForRoles: []meetd.Role{"", "attendee"}}}
 		}},
+	{"duplicate members, the last false or null", `{"passcodeRequired":true,"passcodeRequired":false,` +
+		`"settings":{"allowRecording":true,"allowRecording":false,"watermark":{"forVideo":true},"watermark":null,` +
+		`"chatRestrictions":{"allowTextOnly":true},"chatRestrictions":null}}`,
+		func(m *meetd.Meeting) { *m = meetd.Meeting{} }},
+	{"chatRestrictions' member differently cased", `{"settings":{"chatRestrictions":{"ALLOWTEXTONLY":true}}}`,
+		func(m *meetd.Meeting) {
+			*m = meetd.Meeting{Settings: meetd.Settings{ChatRestrictions: &meetd.ChatRestrictions{AllowTextOnly: true}}}
+		}},
+	{"invalid UTF-8", "{\"subject\":\"a\xffb\",\"passcode\":\"\xe9t\xc3\xa9\"}",
+		func(m *meetd.Meeting) { *m = meetd.Meeting{Subject: "a\ufffdb", Passcode: "\ufffdt\u00e9"} }},
 	{"a null document", ` null `, func(m *meetd.Meeting) { *m = meetd.Meeting{} }},
 	{"an empty document", `{}`, func(m *meetd.Meeting) { *m = meetd.Meeting{} }},
 	{"duplicate members", `{"subject":"a","subject":"b","chatInfo":{"threadId":"t"},"chatInfo":{"messageId":"m"},` +
@@ -176,7 +186,8 @@ var rejected = []string{
 	``, ` `, `{`, `}`, `{"subject":"s"`, `{"subject":"s",}`, `{"subject" "s"}`, `{"subject":}`, `{subject:"s"}`,
 	`{'subject':'s'}`, `{}{}`, `{} x`, "{}\x00", "\ufeff{}", `[]`, `"s"`, `1`, `true`, `nul`, `nulls`, `{"a":nul}`,
 	`{"a":tru}`, `{"a":01}`, `{"a":1.}`, `{"a":-}`, `{"a":.5}`, `{"a":1e}`, `{"a":+1}`, `{"a":[1,]}`, `{"a":[1 2]}`,
-	`{"subject":"unterminated}`, "{\"subject\":\"a\x01\"}", `{"subject":"\x"}`, `{"subject":"\u12"}`, `{"subject":"\u12g4"}`,
+	`{"subject":"unterminated}`, "{\"subject\":\"a\x01\"}", "{\"subject\":\"a\x1f\"}", `{"subject":nope}`, `{"passcodeRequired":trux}`,
+	`{"passcodeRequired":fals}`, `{"x":nope}`, `{"subject":"\x"}`, `{"subject":"\u12"}`, `{"subject":"\u12g4"}`,
 	`{"subject":1}`, `{"subject":true}`, `{"subject":{}}`, `{"subject":[]}`, `{"passcodeRequired":"true"}`,
 	`{"passcodeRequired":1}`, `{"chatInfo":"x"}`, `{"chatInfo":[]}`, `{"organizer":[]}`, `{"attendees":{}}`,
 	`{"attendees":"x"}`, `{"attendees":[1]}`, `{"attendees":[[]]}`, `{"attendees":[{"id":2}]}`, `{"settings":[]}`,
