@@ -33,6 +33,8 @@ func TestTokensAreVerified(t *testing.T) {
 	}{
 		{"no header", "", "InvalidAuthenticationToken", "Access token is empty.", 401},
 		{"empty bearer", "Bearer ", "InvalidAuthenticationToken", "Access token is empty.", 401},
+		// A token under another scheme is no bearer token: it is not verified.
+		{"basic scheme", "Basic " + good, "InvalidAuthenticationToken", "Access token is empty.", 401},
 		{"garbage", "Bearer abc.def", "InvalidAuthenticationToken", "CompactToken parsing failed with error code: 80049217", 401},
 		{"expired", "Bearer " + e.mint(auth.TokenRequest{TenantID: tenantA, UserID: alice, Scopes: []string{meetd.ScopeReadWrite}, TTL: -time.Hour}), "InvalidAuthenticationToken", "Lifetime validation failed, the token is expired.", 401},
 		{"wrong audience", "Bearer " + e.mint(auth.TokenRequest{TenantID: tenantA, UserID: alice, Scopes: []string{meetd.ScopeReadWrite}, Audience: "https://graph.windows.net"}), "InvalidAuthenticationToken", "Access token validation failure. Invalid audience.", 401},
@@ -57,8 +59,8 @@ func TestTokensAreVerified(t *testing.T) {
 				t.Errorf("WWW-Authenticate: got %q, want a Bearer challenge", r.header.Get("WWW-Authenticate"))
 			}
 			// The hint about SDK allowed hosts is for a request that sent
-			// no token; an expired or forged one was sent.
-			noToken := c.header == "" || c.header == "Bearer "
+			// no bearer token; an expired or forged one was sent.
+			noToken := !strings.HasPrefix(c.header, "Bearer ") || c.header == "Bearer "
 			if got := r.header.Get("WWW-Authenticate"); c.status == 401 && strings.Contains(got, "no bearer token") != noToken {
 				t.Errorf("WWW-Authenticate: got %q, want the no-token hint only when no token was sent", got)
 			}
@@ -119,6 +121,14 @@ func TestTokenShapesAccepted(t *testing.T) {
 		{TenantID: tenantA, UserID: alice, Scopes: []string{meetd.ScopeReadWrite}, Version: "2.0"},
 	} {
 		e.createOrGet("/me", e.mint(req), `{"externalId":"shape-`+string(rune('a'+i))+`"}`).want(t, http.StatusCreated)
+	}
+	// The scheme is case-insensitive (RFC 9110 §11.1), and spaces after it
+	// are not part of the token.
+	for i, header := range []string{"bearer ", "BEARER ", "Bearer   "} {
+		req, _ := http.NewRequest("POST", e.url+"/v1.0/me/onlineMeetings/createOrGet", strings.NewReader(`{"externalId":"scheme-`+string(rune('a'+i))+`"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", header+e.user(tenantA, alice))
+		e.send(req).want(t, http.StatusCreated)
 	}
 	// An app token (idtyp app, roles) is refused on /me whatever it holds.
 	e.createOrGet("/me", e.app(tenantA, appX), `{"externalId":"x"}`).want(t, http.StatusBadRequest)
