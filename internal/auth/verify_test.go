@@ -125,6 +125,7 @@ func TestVerify(t *testing.T) {
 		{name: "wrong issuer", token: edited(delegated, func(c *claims) { c.Issuer = "https://evil.example/" + tenantA + "/" }), msg: msgInvalidIssuer},
 		{name: "issuer with Entra's URL inside", token: edited(delegated, func(c *claims) { c.Issuer = "https://evil.example/" + IssuerURL(Version1, tenantA) }), msg: msgInvalidIssuer},
 		{name: "issuer with a path for its tenant", token: edited(delegated, func(c *claims) { c.Issuer, c.TenantID = IssuerURL(Version1, "x/"+tenantA), "x/"+tenantA }), msg: msgInvalidIssuer},
+		{name: "wrong issuer and no tid", token: edited(delegated, func(c *claims) { c.Issuer, c.TenantID = "https://evil.example/", "" }), msg: msgInvalidIssuer},
 		{name: "issuer without tenant", token: edited(delegated, func(c *claims) { c.Issuer = "https://sts.windows.net//" }), msg: msgInvalidIssuer},
 		{name: "issuer of another tenant", token: edited(delegated, func(c *claims) { c.Issuer = IssuerURL(Version1, tenantB) }), msg: msgInvalidIssuer},
 		{name: "v2 issuer of another tenant", token: edited(delegated, func(c *claims) { c.Issuer = IssuerURL(Version2, tenantB) }), msg: msgInvalidIssuer},
