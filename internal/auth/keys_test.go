@@ -9,7 +9,9 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -209,6 +211,23 @@ func TestFileKeyStoreErrors(t *testing.T) {
 				t.Errorf("got error %v, want one containing %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestFileKeyStoreCancelled checks that a cancelled start creates no key.
+func TestFileKeyStoreCancelled(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "signing-key.pem")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := NewFileKeyStore(path).LoadOrCreateKey(ctx, func() ([]byte, error) {
+		t.Error("generate called, want nothing done")
+		return []byte("new"), nil
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("got error %v, want %v", err, context.Canceled)
+	}
+	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("key file: got %v, want none", err)
 	}
 }
 
