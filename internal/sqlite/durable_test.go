@@ -136,9 +136,14 @@ func wantStopped(t *testing.T, s *Store, kept *meetd.Meeting, after string) {
 		"Assignment":      func() error { _, err := s.Assignment(t.Context(), "t", "u"); return err }(),
 		"Policies":        func() error { _, err := s.Policies(t.Context(), "t"); return err }(),
 	}
+	// docs/support.md: every call says why, and that a restart is needed.
+	const msg = "The store could not write to its disk; restart the server."
 	for name, err := range calls {
-		if meetd.ErrorCode(err) != meetd.EUNAVAILABLE {
+		var me *meetd.Error
+		if !errors.As(err, &me) || me.Code != meetd.EUNAVAILABLE {
 			t.Errorf("%s after %s: got %v, want EUNAVAILABLE until the store is reopened", name, after, err)
+		} else if me.Message != msg {
+			t.Errorf("%s after %s: got message %q, want %q", name, after, me.Message, msg)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/meetd/meetd"
 	"github.com/meetd/meetd/internal/storetest"
@@ -59,8 +60,16 @@ func TestDiskFullIsUnavailable(t *testing.T) {
 	if meetd.ErrorCode(full) != meetd.EUNAVAILABLE {
 		t.Fatalf("a create with the disk full: got %v (code %q), want %s", full, meetd.ErrorCode(full), meetd.EUNAVAILABLE)
 	}
-	if !errors.As(full, &me) || me.RetryAfter <= 0 {
-		t.Fatalf("a create with the disk full has no RetryAfter: %#v", full)
+	// docs/support.md: the client reads this message and Retry-After: 10;
+	// room comes back when an operator frees it, not in a second.
+	if !errors.As(full, &me) {
+		t.Fatalf("a create with the disk full: got %#v, want a *meetd.Error", full)
+	}
+	if want := "The store's disk is full; try again later."; me.Message != want {
+		t.Errorf("a create with the disk full: got message %q, want %q", me.Message, want)
+	}
+	if want := 10 * time.Second; me.RetryAfter != want {
+		t.Errorf("a create with the disk full: got RetryAfter %v, want %v", me.RetryAfter, want)
 	}
 	if _, err := s.MeetingByKey(ctx, before.Key()); err != nil {
 		t.Fatalf("a stored meeting does not read with the disk full: %v", err)
