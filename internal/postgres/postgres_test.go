@@ -180,6 +180,11 @@ func TestInvalidText(t *testing.T) {
 				_, err := s.FindMeetings(t.Context(), m.TenantID, meetd.Filter{JoinMeetingID: "1\x00"})
 				return err
 			}},
+			{"invalid UTF-8 in a policy name", func(m *meetd.Meeting) error {
+				// The policy command passes its arguments through: a
+				// name in another encoding is the operator's mistake.
+				return s.CreatePolicy(t.Context(), &meetd.Policy{TenantID: m.TenantID, Name: "caf\xe9"})
+			}},
 		}
 		for _, tc := range tests {
 			t.Run(mode+"/"+tc.name, func(t *testing.T) {
