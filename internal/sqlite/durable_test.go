@@ -135,6 +135,10 @@ func wantStopped(t *testing.T, s *Store, kept *meetd.Meeting, after string) {
 		"MeetingByThread": func() error { _, _, err := s.MeetingByThread(t.Context(), kept.ThreadID); return err }(),
 		"Assignment":      func() error { _, err := s.Assignment(t.Context(), "t", "u"); return err }(),
 		"Policies":        func() error { _, err := s.Policies(t.Context(), "t"); return err }(),
+		"FindMeetings": func() error {
+			_, err := s.FindMeetings(t.Context(), kept.TenantID, meetd.Filter{OrganizerID: kept.OrganizerID})
+			return err
+		}(),
 	}
 	// docs/support.md: every call says why, and that a restart is needed.
 	const msg = "The store could not write to its disk; restart the server."
