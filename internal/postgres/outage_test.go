@@ -222,3 +222,65 @@ func TestHungServer(t *testing.T) {
 		t.Fatalf("Meeting after the thaw: got %v, want the store to recover", err)
 	}
 }
+
+// TestReadOnlyIsUnavailable: after a failover to a standby, or while an
+// operator holds the database read-only, a write is refused with 25006
+// read_only_sql_transaction. That is "not now" (docs/postgres.md: read-only
+// after a failover is a 503 with Retry-After), not a bug in meetd; reads go
+// on.
+func TestReadOnlyIsUnavailable(t *testing.T) {
+	dsn := pgtest.NewDatabase(t)
+	// One connection, so that once it is ended the next is a new one.
+	s := openClosed(t, dsn, postgres.Options{MaxConns: 1})
+	tenant, org := storetest.NewObjectID(), storetest.NewObjectID()
+	before := storetest.NewMeeting(t, tenant, org, "before")
+	if _, _, err := s.CreateOrGetMeeting(t.Context(), before); err != nil {
+		t.Fatal(err)
+	}
+	// The database turns read-only under the open store, as a standby the
+	// pool reconnects to after a failover is.
+	execSQL(t, dsn, `DO $$ BEGIN
+		EXECUTE format('ALTER DATABASE %I SET default_transaction_read_only = on', current_database());
+	END $$`)
+	execSQL(t, dsn, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+		WHERE datname = current_database() AND pid <> pg_backend_pid()`)
+	var err error
+	for deadline := time.Now().Add(callGuard); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if err = s.Ping(t.Context()); err == nil {
+			break
+		}
+	}
+	if err != nil {
+		t.Fatalf("Ping on the read-only database: got %v, want nil", err)
+	}
+
+	writes := []struct {
+		name string
+		call func() error
+	}{
+		{"CreateOrGetMeeting", func() error {
+			_, _, err := s.CreateOrGetMeeting(t.Context(), storetest.NewMeeting(t, tenant, org, "during"))
+			return err
+		}},
+		{"CreateMeeting", func() error { return s.CreateMeeting(t.Context(), storetest.NewMeeting(t, tenant, org, "")) }},
+		{"UpdateMeeting", func() error {
+			next := *before
+			next.Version++
+			return s.UpdateMeeting(t.Context(), &next)
+		}},
+		{"DeleteMeeting", func() error { return s.DeleteMeeting(t.Context(), tenant, before.ID) }},
+		{"CreatePolicy", func() error { return s.CreatePolicy(t.Context(), &meetd.Policy{TenantID: tenant, Name: "p"}) }},
+	}
+	for _, w := range writes {
+		t.Run(w.name, func(t *testing.T) {
+			wantUnavailable(t, w.name, w.call())
+		})
+	}
+	got, err := s.Meeting(t.Context(), tenant, before.ID)
+	if err != nil {
+		t.Fatalf("Meeting on the read-only database: got %v, want the meeting", err)
+	}
+	if got.Version != before.Version {
+		t.Errorf("Meeting on the read-only database: got version %d, want %d (unchanged)", got.Version, before.Version)
+	}
+}
