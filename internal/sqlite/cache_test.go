@@ -59,6 +59,8 @@ func TestCacheBoundsBytes(t *testing.T) {
 func TestCacheFillLosesToAWrite(t *testing.T) {
 	c := newCache(100, 1<<30)
 	m := cacheMeeting(t, 0)
+	next := m.Clone()
+	next.Version++
 	tests := []struct {
 		name  string
 		write func()
@@ -66,9 +68,9 @@ func TestCacheFillLosesToAWrite(t *testing.T) {
 	}{
 		{"no write", func() {}, m},
 		{"deleted meanwhile", func() { c.remove(m.ID, m.Key()) }, nil},
-		{"updated meanwhile", func() {
-			next := m.Clone()
-			next.Version++
+		// The reader's older version must not replace the writer's.
+		{"updated meanwhile", func() { c.put(next) }, next},
+		{"updated, then evicted", func() {
 			c.put(next)
 			c.remove(next.ID, next.Key()) // so that only a fill could bring it back
 		}, nil},
@@ -88,12 +90,20 @@ func TestCacheFillLosesToAWrite(t *testing.T) {
 				c.fill(m, tk)
 				got, _ := c.byIDOrTicket(m.ID)
 				if got != tc.want && !(tc.name == "another meeting written" && got == nil) {
-					t.Fatalf("after a fill by %s: got %v, want %v", lookup, got != nil, tc.want != nil)
+					t.Fatalf("after a fill by %s: got %s cached, want %s", lookup, cached(got), cached(tc.want))
 				}
 				c.remove(m.ID, m.Key())
 			}
 		})
 	}
+}
+
+// cached describes what a cache look-up found, for failure messages.
+func cached(m *meetd.Meeting) string {
+	if m == nil {
+		return "nothing"
+	}
+	return fmt.Sprintf("version %d", m.Version)
 }
 
 func TestNilCacheCachesNothing(t *testing.T) {
