@@ -131,6 +131,9 @@ func (s *Store) MeetingByKey(ctx context.Context, k meetd.Key) (*meetd.Meeting, 
 	if err := s.w.syncer.broken(); err != nil {
 		return nil, err
 	}
+	if s.closed.Load() {
+		return nil, mapErr(errClosed, "read meeting")
+	}
 	if k.ExternalID == "" {
 		return nil, meetingNotFound()
 	}
@@ -155,6 +158,9 @@ func (s *Store) MeetingByKey(ctx context.Context, k meetd.Key) (*meetd.Meeting, 
 func (s *Store) Meeting(ctx context.Context, tenantID, id string) (*meetd.Meeting, error) {
 	if err := s.w.syncer.broken(); err != nil {
 		return nil, err
+	}
+	if s.closed.Load() {
+		return nil, mapErr(errClosed, "read meeting")
 	}
 	m, t := s.cache.byIDOrTicket(id)
 	if m != nil {

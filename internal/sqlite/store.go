@@ -26,6 +26,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/meetd/meetd"
@@ -94,6 +95,7 @@ type Store struct {
 
 	closeOnce sync.Once
 	closeErr  error
+	closed    atomic.Bool // set by Close: the cache must not answer after it
 }
 
 // Open opens (creating it if needed) the database file at path, brings its
@@ -259,6 +261,7 @@ func (s *Store) Stopped() <-chan struct{} {
 // Close fail with EUNAVAILABLE.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
+		s.closed.Store(true)
 		s.w.close()
 		s.keys.close()
 		s.reads.close()

@@ -153,16 +153,20 @@ func testPing(t *testing.T, s suite) {
 	wantCode(t, "Ping", st.Ping(t.Context()), "")
 }
 
+// testClose: calls after Close (requests still in flight while the server
+// shuts down) are EUNAVAILABLE, a 503 the client retries elsewhere, not a
+// 500.
 func testClose(t *testing.T, s suite) {
 	st := s.open(t)
-	mustCreate(t, st, NewMeeting(t, NewObjectID(), NewObjectID(), "before-close"))
+	before := mustCreate(t, st, NewMeeting(t, NewObjectID(), NewObjectID(), "before-close"))
 	if err := st.Close(); err != nil {
 		t.Fatalf("Close: got %v, want nil", err)
 	}
-	if err := st.Ping(t.Context()); err == nil {
-		t.Fatalf("Ping after Close: got nil, want an error")
-	}
-	if _, _, err := st.CreateOrGetMeeting(t.Context(), NewMeeting(t, NewObjectID(), NewObjectID(), "after-close")); err == nil {
-		t.Fatalf("CreateOrGetMeeting after Close: got nil, want an error")
-	}
+	wantCode(t, "Ping after Close", st.Ping(t.Context()), meetd.EUNAVAILABLE)
+	_, _, err := st.CreateOrGetMeeting(t.Context(), NewMeeting(t, NewObjectID(), NewObjectID(), "after-close"))
+	wantCode(t, "CreateOrGetMeeting after Close", err, meetd.EUNAVAILABLE)
+	_, err = st.Meeting(t.Context(), before.TenantID, before.ID)
+	wantCode(t, "Meeting after Close", err, meetd.EUNAVAILABLE)
+	_, err = st.MeetingByKey(t.Context(), before.Key())
+	wantCode(t, "MeetingByKey after Close", err, meetd.EUNAVAILABLE)
 }
