@@ -5,6 +5,8 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -100,6 +102,57 @@ func TestFailedSyncBreaksTheStore(t *testing.T) {
 		t.Fatalf("read of the meeting that may be lost: got %v, want EUNAVAILABLE", err)
 	}
 	wantStopped(t, s, kept, "a failed fsync")
+}
+
+// TestFailedSyncFailsWaitingReaders: a reader that found a committed meeting
+// and waits for its fsync gets EUNAVAILABLE when that fsync fails, never the
+// meeting, which a restart may not have.
+func TestFailedSyncFailsWaitingReaders(t *testing.T) {
+	s, err := Open(filepath.Join(t.TempDir(), "meetd.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	release, entered := make(chan struct{}), make(chan struct{}, 1)
+	s.w.syncer.syncWALFunc = func() error {
+		entered <- struct{}{}
+		<-release
+		return errors.New("EIO")
+	}
+	m := storetest.NewMeeting(t, "t", storetest.NewObjectID(), "lost")
+	created := make(chan error, 1)
+	go func() {
+		_, _, err := s.CreateOrGetMeeting(context.Background(), m)
+		created <- err
+	}()
+	<-entered // committed, not yet durable
+	read := make(chan error, 1)
+	go func() {
+		_, err := s.Meeting(context.Background(), m.TenantID, m.ID)
+		read <- err
+	}()
+	waitForGoroutineIn(t, "(*syncer).wait(")
+	close(release)
+	if err := <-created; meetd.ErrorCode(err) != meetd.EUNAVAILABLE {
+		t.Fatalf("create whose fsync failed: got %v, want EUNAVAILABLE", err)
+	}
+	if err := <-read; meetd.ErrorCode(err) != meetd.EUNAVAILABLE {
+		t.Fatalf("read waiting for the failed fsync: got %v, want EUNAVAILABLE", err)
+	}
+}
+
+// waitForGoroutineIn returns once a goroutine is in the function fn (as
+// named in a stack trace): there is no other way to know that a reader is
+// blocked in syncer.wait rather than about to get there.
+func waitForGoroutineIn(t *testing.T, fn string) {
+	t.Helper()
+	buf := make([]byte, 1<<20)
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		if strings.Contains(string(buf[:runtime.Stack(buf, true)]), fn) {
+			return
+		}
+	}
+	t.Fatalf("no goroutine in %s after a minute", fn)
 }
 
 // openStored opens a store in a new folder and stores one meeting in it,
