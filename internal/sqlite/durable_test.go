@@ -141,6 +141,62 @@ func TestFailedSyncFailsWaitingReaders(t *testing.T) {
 	}
 }
 
+// TestNothingCommittedAfterAFailedSync: once an fsync has failed the store
+// commits nothing more, not even the writes queued before the failure was
+// known; their callers get EUNAVAILABLE, and so a restart must not find
+// them stored either (a plain create retried after its 503 would otherwise
+// leave two meetings).
+func TestNothingCommittedAfterAFailedSync(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "meetd.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	release, entered := make(chan struct{}), make(chan struct{}, 1)
+	s.w.syncer.syncWALFunc = func() error {
+		entered <- struct{}{}
+		<-release
+		return errors.New("EIO")
+	}
+	org := storetest.NewObjectID()
+	a, b, c := storetest.NewMeeting(t, "t", org, "a"), storetest.NewMeeting(t, "t", org, "b"), storetest.NewMeeting(t, "t", org, "c")
+	errs := make(chan error, 3)
+	create := func(m *meetd.Meeting) {
+		_, _, err := s.CreateOrGetMeeting(context.Background(), m)
+		errs <- err
+	}
+	go create(a)
+	<-entered // a is committed, its fsync held
+	go create(b)
+	// b is committed and its batch waits for the syncer, which holds the
+	// writer: c stays queued.
+	waitForGoroutineIn(t, "(*writer).run(")
+	go create(c)
+	for deadline := time.Now().Add(time.Minute); len(s.w.ops) == 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the third create was not queued after a minute")
+		}
+	}
+	close(release)
+	for range 3 {
+		if err := <-errs; meetd.ErrorCode(err) != meetd.EUNAVAILABLE {
+			t.Errorf("create around the failed fsync: got %v, want EUNAVAILABLE", err)
+		}
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s, err = Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if got, err := s.MeetingByKey(t.Context(), c.Key()); meetd.ErrorCode(err) != meetd.ENOTFOUND {
+		t.Fatalf("after a restart, the create queued when the fsync failed: got %v (meeting %v), want ENOTFOUND", err, got != nil)
+	}
+}
+
 // waitForGoroutineIn returns once a goroutine is in the function fn (as
 // named in a stack trace): there is no other way to know that a reader is
 // blocked in syncer.wait rather than about to get there.
