@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -44,6 +45,9 @@ func TestReadersWaitForDurability(t *testing.T) {
 	}
 	defer s.Close()
 	release, entered := make(chan struct{}), make(chan struct{}, 1)
+	// Released on failure too, so that Close does not wait for ever.
+	unblock := sync.OnceFunc(func() { close(release) })
+	defer unblock()
 	s.w.syncer.syncWALFunc = func() error {
 		entered <- struct{}{}
 		<-release
@@ -76,8 +80,12 @@ func TestReadersWaitForDurability(t *testing.T) {
 		if !errors.Is(err, context.DeadlineExceeded) {
 			t.Fatalf("%s before the fsync: got %v, want it to wait until its deadline", name, err)
 		}
+		// Out of time is "not now" (503, retry), not a bug (500).
+		if code := meetd.ErrorCode(err); code != meetd.EUNAVAILABLE {
+			t.Fatalf("%s before the fsync: got code %q, want %q", name, code, meetd.EUNAVAILABLE)
+		}
 	}
-	close(release)
+	unblock()
 	if err := <-created; err != nil {
 		t.Fatal(err)
 	}
@@ -114,6 +122,9 @@ func TestFailedSyncFailsWaitingReaders(t *testing.T) {
 	}
 	defer s.Close()
 	release, entered := make(chan struct{}), make(chan struct{}, 1)
+	// Released on failure too, so that Close does not wait for ever.
+	unblock := sync.OnceFunc(func() { close(release) })
+	defer unblock()
 	s.w.syncer.syncWALFunc = func() error {
 		entered <- struct{}{}
 		<-release
@@ -132,7 +143,7 @@ func TestFailedSyncFailsWaitingReaders(t *testing.T) {
 		read <- err
 	}()
 	waitForGoroutineIn(t, "(*syncer).wait(")
-	close(release)
+	unblock()
 	if err := <-created; meetd.ErrorCode(err) != meetd.EUNAVAILABLE {
 		t.Fatalf("create whose fsync failed: got %v, want EUNAVAILABLE", err)
 	}
@@ -153,6 +164,9 @@ func TestNothingCommittedAfterAFailedSync(t *testing.T) {
 		t.Fatal(err)
 	}
 	release, entered := make(chan struct{}), make(chan struct{}, 1)
+	// Released on failure too, so that Close does not wait for ever.
+	unblock := sync.OnceFunc(func() { close(release) })
+	defer unblock()
 	s.w.syncer.syncWALFunc = func() error {
 		entered <- struct{}{}
 		<-release
@@ -177,7 +191,7 @@ func TestNothingCommittedAfterAFailedSync(t *testing.T) {
 			t.Fatal("the third create was not queued after a minute")
 		}
 	}
-	close(release)
+	unblock()
 	for range 3 {
 		if err := <-errs; meetd.ErrorCode(err) != meetd.EUNAVAILABLE {
 			t.Errorf("create around the failed fsync: got %v, want EUNAVAILABLE", err)
