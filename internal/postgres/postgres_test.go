@@ -431,3 +431,53 @@ func TestLoadOrCreateKeyUnderRepeatableRead(t *testing.T) {
 		}
 	}
 }
+
+// TestGrantRacingDelete: a grant whose policy another process deletes while
+// the grant is being written is the policy not found (404), as a grant of a
+// policy deleted before would be, not an internal error: the foreign key,
+// not meetd, sees the delete.
+func TestGrantRacingDelete(t *testing.T) {
+	dsn := pgtest.NewDatabase(t)
+	s := openClosed(t, dsn, postgres.Options{})
+	tenant := storetest.NewObjectID()
+	if err := s.CreatePolicy(t.Context(), &meetd.Policy{TenantID: tenant, Name: "p"}); err != nil {
+		t.Fatal(err)
+	}
+	// Another process deletes the policy and has not committed yet.
+	conn, err := pgx.Connect(t.Context(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	tx, err := conn.Begin(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(context.Background())
+	if _, err := tx.Exec(t.Context(), "DELETE FROM policies WHERE tenant_id = $1 AND name = 'p'", tenant); err != nil {
+		t.Fatal(err)
+	}
+	granted := make(chan error, 1)
+	go func() { granted <- s.GrantPolicy(context.Background(), tenant, "p", storetest.NewObjectID()) }()
+	// The grant read the policy and waits for the delete's row lock to
+	// check its foreign key.
+	for deadline := time.Now().Add(callGuard); ; time.Sleep(10 * time.Millisecond) {
+		var waiting bool
+		if err := conn.QueryRow(t.Context(), `SELECT EXISTS (SELECT 1 FROM pg_stat_activity
+			WHERE datname = current_database() AND wait_event_type = 'Lock')`).Scan(&waiting); err != nil {
+			t.Fatal(err)
+		}
+		if waiting {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the grant did not wait for the delete's lock within %v", callGuard)
+		}
+	}
+	if err := tx.Commit(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-granted; meetd.ErrorCode(err) != meetd.ENOTFOUND {
+		t.Fatalf("grant of a policy deleted meanwhile: got %v, want ENOTFOUND", err)
+	}
+}
