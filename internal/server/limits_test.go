@@ -40,6 +40,10 @@ func TestInputLimits(t *testing.T) {
 		"participants.attendees[0]: the upn must be at most 1024 bytes long.")
 	e.createOrGet("/me", tok, `{"externalId":"n4","chatInfo":{"threadId":"19:`+strings.Repeat("t", 1024)+`@thread.v2"}}`).wantError(t, http.StatusBadRequest, "BadRequest",
 		"chatInfo's ids must be at most 1024 bytes long.")
+	for _, id := range []string{"messageId", "replyChainMessageId"} {
+		e.createOrGet("/me", tok, `{"externalId":"n5-`+id+`","chatInfo":{"threadId":"19:t@thread.tacv2","`+id+`":"`+strings.Repeat("9", 1025)+`"}}`).wantError(t, http.StatusBadRequest, "BadRequest",
+			"chatInfo's ids must be at most 1024 bytes long.")
+	}
 }
 
 // A body with no Content-Type is read as JSON; one that gzip-decodes past
