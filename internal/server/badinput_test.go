@@ -44,6 +44,8 @@ func TestCreateOrGetBadInput(t *testing.T) {
 		{"externalId invalid UTF-8", "{\"externalId\":\"X\xff\"}", "application/json", 400, "BadRequest", "Property 'externalId' in payload is not valid UTF-8 text: it has an invalid byte or an unpaired surrogate escape."},
 		{"externalId lone surrogate", `{"externalId":"X\ud800"}`, "application/json", 400, "BadRequest", "Property 'externalId' in payload is not valid UTF-8 text: it has an invalid byte or an unpaired surrogate escape."},
 		{"start past 9999 in UTC", `{"externalId":"X","startDateTime":"9999-12-31T23:00:00-05:00","endDateTime":"9999-12-31T23:30:00-05:00"}`, "application/json", 400, "BadRequest", ""},
+		{"start at 10000 in UTC", `{"externalId":"X","startDateTime":"9999-12-31T19:00:00-05:00","endDateTime":"9999-12-31T19:00:00-05:00"}`, "application/json", 400, "BadRequest",
+			"startDateTime must be between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.9999999Z."},
 		{"start before 0001 in UTC", `{"externalId":"X","startDateTime":"0001-01-01T00:00:00+01:00"}`, "application/json", 400, "BadRequest", ""},
 		{"default end past 9999", `{"externalId":"X","startDateTime":"9999-12-31T23:30:00Z"}`, "application/json", 400, "BadRequest",
 			"endDateTime is needed: its default, an hour after startDateTime, would fall after 9999-12-31T23:59:59.9999999Z."},
