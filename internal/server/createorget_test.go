@@ -278,6 +278,18 @@ func TestMonthlyMeetingLimit(t *testing.T) {
 	e.createOrGet("/me", e.user(tenantA, bob), `{"externalId":"m3"}`).want(t, http.StatusCreated)
 }
 
+// The monthly limit counts the meetings one app creates for one organizer
+// (checklist 53): at the limit for one app, another app still creates for
+// the same user, and the first is still throttled.
+func TestMonthlyMeetingLimitIsPerApp(t *testing.T) {
+	e := newEnv(t, envOptions{monthlyLimit: 1})
+	e.grant(tenantA, "both", alice, appX, appY)
+	e.createOrGet("/users/"+alice, e.app(tenantA, appX), `{"externalId":"x1"}`).want(t, http.StatusCreated)
+	e.createOrGet("/users/"+alice, e.app(tenantA, appX), `{"externalId":"x2"}`).wantError(t, http.StatusTooManyRequests, "TooManyRequests", "")
+	e.createOrGet("/users/"+alice, e.app(tenantA, appY), `{"externalId":"y1"}`).want(t, http.StatusCreated)
+	e.createOrGet("/users/"+alice, e.app(tenantA, appX), `{"externalId":"x3"}`).wantError(t, http.StatusTooManyRequests, "TooManyRequests", "")
+}
+
 // Creates at once cannot all pass one count: the limit holds exactly, and
 // a key created in the race still answers 200 once the limit is reached.
 func TestMonthlyMeetingLimitUnderRace(t *testing.T) {
