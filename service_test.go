@@ -206,3 +206,19 @@ func TestMissingPermissionIsNamed(t *testing.T) {
 		})
 	}
 }
+
+// createOrGet ignores the passcode requirement and the settings of its
+// input, as Graph does ("ByDesign"), whoever decoded the body.
+func TestCreateOrGetIgnoresPasscodeRequirementAndSettings(t *testing.T) {
+	svc := meetd.NewService(openStore(t), meetd.Options{})
+	everyone := "everyone"
+	m, created, err := svc.CreateOrGet(context.Background(), delegated(alice), "", meetd.MeetingInput{
+		ExternalID: "pc", PasscodeRequired: true, Settings: meetd.SettingsPatch{LobbyBypassScope: &everyone},
+	})
+	if err != nil || !created {
+		t.Fatalf("createOrGet: %v created=%v", err, created)
+	}
+	if m.PasscodeRequired || m.Settings.LobbyBypassScope != "organization" {
+		t.Errorf("got PasscodeRequired %v, lobby scope %q; want false and the default organization", m.PasscodeRequired, m.Settings.LobbyBypassScope)
+	}
+}
