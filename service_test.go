@@ -2,6 +2,7 @@ package meetd_test
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
 	"path/filepath"
 	"sync"
@@ -220,5 +221,29 @@ func TestCreateOrGetIgnoresPasscodeRequirementAndSettings(t *testing.T) {
 	}
 	if m.PasscodeRequired || m.Settings.LobbyBypassScope != "organization" {
 		t.Errorf("got PasscodeRequired %v, lobby scope %q; want false and the default organization", m.PasscodeRequired, m.Settings.LobbyBypassScope)
+	}
+}
+
+// The monthly limit counts a calendar month in UTC, as Graph's published
+// limit does: the first create of a month passes however recent the last
+// month's were, and a create throttled in the month's last seconds is told
+// to retry when the month turns, not 10 seconds later.
+func TestMonthlyLimitIsACalendarMonth(t *testing.T) {
+	now := time.Date(2030, 1, 31, 23, 59, 55, 0, time.UTC)
+	svc := meetd.NewService(openStore(t), meetd.Options{MonthlyMeetingLimit: 1, Now: func() time.Time { return now }})
+	create := func(externalID string) error {
+		_, _, err := svc.CreateOrGet(context.Background(), delegated(alice), "", meetd.MeetingInput{ExternalID: externalID})
+		return err
+	}
+	if err := create("january"); err != nil {
+		t.Fatal(err)
+	}
+	err := create("january-2")
+	if e := (*meetd.Error)(nil); !errors.As(err, &e) || e.Code != meetd.ETHROTTLED || e.RetryAfter != 5*time.Second {
+		t.Errorf("second create in January, 5 s before February: got %#v, want ETHROTTLED with RetryAfter 5s", err)
+	}
+	now = time.Date(2030, 2, 1, 0, 0, 0, 0, time.UTC)
+	if err := create("february"); err != nil {
+		t.Errorf("first create in February: got %v, want it created", err)
 	}
 }
