@@ -24,7 +24,9 @@ func TestInputLimits(t *testing.T) {
 	e.createOrGet("/me", tok, `{"externalId":"a1",`+strings.TrimPrefix(attendees(1000), "{")).want(t, http.StatusCreated)
 	e.createOrGet("/me", tok, `{"externalId":"a2",`+strings.TrimPrefix(attendees(1001), "{")).wantError(t, http.StatusBadRequest, "BadRequest", "A meeting can have at most 1000 attendees.")
 	m := e.createOrGet("/me", tok, `{"externalId":"p"}`).want(t, http.StatusCreated)
+	e.do("PATCH", "/v1.0/me/onlineMeetings/"+m.str("id"), tok, attendees(1000)).want(t, http.StatusOK)
 	e.do("PATCH", "/v1.0/me/onlineMeetings/"+m.str("id"), tok, attendees(1001)).wantError(t, http.StatusBadRequest, "BadRequest", "A meeting can have at most 1000 attendees.")
+	e.do("PATCH", "/v1.0/me/onlineMeetings/"+m.str("id"), tok, `{"subject":"`+strings.Repeat("x", 1024)+`"}`).want(t, http.StatusOK)
 	e.do("PATCH", "/v1.0/me/onlineMeetings/"+m.str("id"), tok, `{"subject":"`+strings.Repeat("x", 1025)+`"}`).wantError(t, http.StatusBadRequest, "BadRequest", "subject must be at most 1024 bytes long.")
 
 	// Every other string an attendee or chatInfo brings: 1024 bytes.
