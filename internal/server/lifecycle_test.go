@@ -175,6 +175,8 @@ func TestUpdate(t *testing.T) {
 	e.do("PATCH", path, tok, `{"startDateTime":"2030-01-01T12:00:00Z","endDateTime":"2030-01-01T11:59:59Z"}`).wantError(t, http.StatusBadRequest, "BadRequest",
 		"endDateTime cannot be earlier than startDateTime.")
 	e.do("PATCH", path, tok, `{"participants":{"organizer":{"identity":{"user":{"id":"`+carol+`"}}}}}`).wantError(t, http.StatusBadRequest, "BadRequest", "")
+	// An organizer that names no id names no other organizer.
+	e.do("PATCH", path, tok, `{"participants":{"organizer":{"upn":"alice@contoso.com"}}}`).want(t, http.StatusOK)
 	e.do("PATCH", path, tok, `{"lobbyBypassSettings":{"scope":"nobody"}}`).wantError(t, http.StatusBadRequest, "BadRequest", "")
 	e.do("PATCH", path, tok, `{"subject":"Changed","allowedPresenters":"bogus"}`).wantError(t, http.StatusBadRequest, "BadRequest", "")
 	// A failed PATCH changed nothing.
