@@ -247,3 +247,28 @@ func TestMonthlyLimitIsACalendarMonth(t *testing.T) {
 		t.Errorf("first create in February: got %v, want it created", err)
 	}
 }
+
+// A PATCH stamps the meeting's modification time, which the join page's
+// .ics gives calendars as LAST-MODIFIED and DTSTAMP; its creation time stays.
+func TestUpdateStampsModified(t *testing.T) {
+	created := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	now := created
+	svc := meetd.NewService(openStore(t), meetd.Options{Now: func() time.Time { return now }})
+	ctx := context.Background()
+	m, _, err := svc.CreateOrGet(ctx, delegated(alice), "", meetd.MeetingInput{ExternalID: "stamp"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now = created.Add(time.Hour)
+	subject := "later"
+	if _, err := svc.Update(ctx, delegated(alice), "", m.ID, meetd.MeetingPatch{Subject: &subject}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := svc.Get(ctx, delegated(alice), "", m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Modified.Equal(now) || !got.Created.Equal(created) {
+		t.Errorf("after a PATCH: got modified %v, created %v; want modified %v, created %v", got.Modified, got.Created, now, created)
+	}
+}
