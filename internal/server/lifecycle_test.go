@@ -1,6 +1,8 @@
 package server_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -246,6 +248,54 @@ func TestUpdateLeavesUnnamedValuesAlone(t *testing.T) {
 	r = e.do("PATCH", path, tok, `{"chatRestrictions":{},"watermarkProtection":{}}`).want(t, http.StatusOK)
 	if r.get("chatRestrictions") != nil || r.get("watermarkProtection") != nil {
 		t.Errorf("{} on null settings: got chatRestrictions %v, watermarkProtection %v; want both still null", r.get("chatRestrictions"), r.get("watermarkProtection"))
+	}
+}
+
+// A PATCH changes every updatable setting it names, each one to a value
+// that is not its default, and the change is stored.
+func TestUpdateChangesEverySetting(t *testing.T) {
+	e := newEnv(t)
+	tok := e.user(tenantA, alice)
+	m := e.createOrGet("/me", tok, `{"externalId":"every"}`).want(t, http.StatusCreated)
+	path := "/v1.0/me/onlineMeetings/" + m.str("id")
+	want := map[string]any{
+		"allowedPresenters": "organizer", "allowedLobbyAdmitters": "organizerAndCoOrganizers", "allowMeetingChat": "limited",
+		"allowLiveShare": "disabled", "shareMeetingChatHistoryDefault": "all",
+		"lobbyBypassSettings.scope": "organizer", "lobbyBypassSettings.isDialInBypassEnabled": true,
+		"isEntryExitAnnounced": false, "allowTeamworkReactions": false, "allowAttendeeToEnableCamera": false,
+		"allowAttendeeToEnableMic": false, "allowBreakoutRooms": false, "allowCopyingAndSharingMeetingContent": false,
+		"allowPowerPointSharing": false, "allowRecording": false, "allowTranscription": false, "allowWhiteboard": false,
+		"recordAutomatically": true, "allowParticipantsToChangeName": true, "isEndToEndEncryptionEnabled": true,
+		"watermarkProtection.isEnabledForContentSharing": true, "watermarkProtection.isEnabledForVideo": true,
+		"chatRestrictions.allowTextOnly": true,
+	}
+	body := map[string]any{"anonymizeIdentityForRoles": []string{"presenter"}}
+	for k, v := range want {
+		if parent, child, ok := strings.Cut(k, "."); ok {
+			o, _ := body[parent].(map[string]any)
+			if o == nil {
+				o = map[string]any{}
+				body[parent] = o
+			}
+			o[child] = v
+		} else {
+			body[k] = v
+		}
+	}
+	b, err := json.Marshal(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	patched := e.do("PATCH", path, tok, string(b)).want(t, http.StatusOK)
+	for _, r := range []*response{patched, e.do("GET", path, tok, "").want(t, http.StatusOK)} {
+		for k, v := range want {
+			if got := r.get(k); got != v {
+				t.Errorf("%s: got %v, want %v", k, got, v)
+			}
+		}
+		if got := r.get("anonymizeIdentityForRoles"); fmt.Sprint(got) != "[presenter]" {
+			t.Errorf("anonymizeIdentityForRoles: got %v, want [presenter]", got)
+		}
 	}
 }
 
