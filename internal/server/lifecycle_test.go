@@ -181,6 +181,7 @@ func TestUpdate(t *testing.T) {
 	e.do("PATCH", path, tok, `{"participants":{"organizer":{"upn":"alice@contoso.com"}}}`).want(t, http.StatusOK)
 	e.do("PATCH", path, tok, `{"lobbyBypassSettings":{"scope":"nobody"}}`).wantError(t, http.StatusBadRequest, "BadRequest", "")
 	e.do("PATCH", path, tok, `{"subject":"Changed","allowedPresenters":"bogus"}`).wantError(t, http.StatusBadRequest, "BadRequest", "")
+	e.do("PATCH", path, tok, `{"anonymizeIdentityForRoles":["boss"]}`).wantError(t, http.StatusBadRequest, "BadRequest", "'boss' is not a valid value for anonymizeIdentityForRoles.")
 	// A failed PATCH changed nothing.
 	if got := e.do("GET", path, tok, "").want(t, http.StatusOK).str("subject"); got != "Before" {
 		t.Fatalf("subject after failed PATCHes: got %q, want Before", got)
