@@ -86,6 +86,9 @@ func TestGetByID(t *testing.T) {
 	}
 	// Someone neither organizer nor attendee gets Graph's mismatch.
 	e.do("GET", "/v1.0/me/onlineMeetings/"+id, e.user(tenantA, carol), "").wantError(t, http.StatusNotFound, "NotFound", "Organizer Id mismatch User Id: "+carol+".")
+	// A guest whose id happens to be a user's is not that user.
+	guest := e.createOrGet("/me", e.user(tenantA, alice), `{"externalId":"g-guest","participants":{"attendees":[{"identity":{"guest":{"id":"`+carol+`","displayName":"Carol"}}}]}}`).want(t, http.StatusCreated)
+	e.do("GET", "/v1.0/me/onlineMeetings/"+guest.str("id"), e.user(tenantA, carol), "").wantError(t, http.StatusNotFound, "NotFound", "Organizer Id mismatch User Id: "+carol+".")
 	// Another tenant never sees it.
 	e.do("GET", "/v1.0/me/onlineMeetings/"+id, e.user(tenantB, alice), "").wantError(t, http.StatusNotFound, "NotFound", "")
 	for _, bad := range []string{"garbage", "MCMxOTptZWV0aW5nX05qa3lNelkxTnpFdFpXRmxPUzAwWWpZMkxXRm1PR0V0TWpNeE5tUTRaV1kxT0RjeUB0aHJlYWQudjIjMA==", url.PathEscape("a/b")} {
