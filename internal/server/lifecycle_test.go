@@ -151,6 +151,14 @@ func TestFilters(t *testing.T) {
 	one(e.do("GET", "/v1.0/communications/onlineMeetings/?$filter="+url.QueryEscape("VideoTeleconferenceId eq '"+vtc+"'"), e.app(tenantA, appX, meetd.RoleRead), ""))
 	one(e.do("GET", "/v1.0/me/onlineMeetings/?$filter="+url.QueryEscape("JoinWebUrl eq '"+join+"'"), alices, ""))
 	e.do("GET", "/v1.0/communications/onlineMeetings?$filter="+url.QueryEscape("VideoTeleconferenceId eq '"+vtc+"'"), alices, "").wantError(t, http.StatusForbidden, "Forbidden", "")
+	// Not subject to access policies, but the role is still needed; a
+	// personal account's tenant is refused; an empty id is no look-up.
+	vtcFilter := "/v1.0/communications/onlineMeetings?$filter=" + url.QueryEscape("VideoTeleconferenceId eq '"+vtc+"'")
+	e.do("GET", vtcFilter, e.app(tenantA, appX, "User.Read.All"), "").wantError(t, http.StatusForbidden, "Forbidden",
+		"Insufficient privileges: application tokens need the role OnlineMeetings.Read.All or OnlineMeetings.ReadWrite.All.")
+	e.do("GET", vtcFilter, e.app(meetd.ConsumerTenantID, appX, meetd.RoleRead), "").wantError(t, http.StatusUnauthorized, "AuthenticationError", "Error authenticating with resource")
+	e.do("GET", "/v1.0/communications/onlineMeetings?$filter="+url.QueryEscape("VideoTeleconferenceId eq ''"), e.app(tenantA, appX, meetd.RoleRead), "").
+		wantError(t, http.StatusBadRequest, "InvalidArgument", invalid)
 }
 
 // Object ids are GUIDs and compare without case wherever a body names a
