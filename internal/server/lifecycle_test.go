@@ -222,7 +222,8 @@ func TestUpdate(t *testing.T) {
 		t.Errorf("createOrGet after PATCH: subject %q, want After", got)
 	}
 	// Only the organizer may change it.
-	e.do("PATCH", "/v1.0/me/onlineMeetings/"+m.str("id"), e.user(tenantA, carol), `{"subject":"x"}`).wantError(t, http.StatusNotFound, "NotFound", "")
+	e.do("PATCH", "/v1.0/me/onlineMeetings/"+m.str("id"), e.user(tenantA, carol), `{"subject":"x"}`).wantError(t, http.StatusNotFound, "NotFound", "Organizer Id mismatch User Id: "+carol+".")
+	e.do("PATCH", "/v1.0/me/onlineMeetings/garbage", tok, `{"subject":"x"}`).wantError(t, http.StatusBadRequest, "BadRequest", "Meeting Id is corrupted.")
 	e.do("PATCH", path, e.user(tenantA, alice, meetd.ScopeRead), `{"subject":"x"}`).wantError(t, http.StatusForbidden, "Forbidden", "")
 }
 
@@ -319,6 +320,10 @@ func TestDelete(t *testing.T) {
 	path := "/v1.0/me/onlineMeetings/" + m.str("id")
 	e.do("DELETE", path, e.user(tenantA, alice, meetd.ScopeRead), "").wantError(t, http.StatusForbidden, "Forbidden", "")
 	e.do("DELETE", path, e.app(tenantA, appX), "").wantError(t, http.StatusBadRequest, "BadRequest", "/me request is only valid with delegated authentication flow.")
+	// Only the organizer may delete it, and the meeting is still there after another user tried.
+	e.do("DELETE", path, e.user(tenantA, carol), "").wantError(t, http.StatusNotFound, "NotFound", "Organizer Id mismatch User Id: "+carol+".")
+	e.do("GET", path, tok, "").want(t, http.StatusOK)
+	e.do("DELETE", "/v1.0/me/onlineMeetings/garbage", tok, "").wantError(t, http.StatusBadRequest, "BadRequest", "Meeting Id is corrupted.")
 	r := e.do("DELETE", path, tok, "").want(t, http.StatusNoContent)
 	if len(r.body) != 0 {
 		t.Errorf("204 body: got %q, want empty", r.body)
