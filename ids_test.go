@@ -69,6 +69,7 @@ func TestIsThreadID(t *testing.T) {
 		"19:@thread.v2":                 false,
 		"general":                       false,
 		"19:a b@thread.v2":              false,
+		"19:a*b@thread.v2":              false, // '*' separates a meeting id's parts
 		"20:abc@thread.v2":              false,
 	} {
 		if got := meetd.IsThreadID(s); got != want {
