@@ -73,6 +73,34 @@ func TestDrawShapes(t *testing.T) {
 	}
 }
 
+// Passcodes use every letter and digit but those read as one another
+// (0 O, 1 I l), like Teams': a caller reads them out or types them.
+func TestPasscodesHaveNoLookAlikes(t *testing.T) {
+	var src []byte
+	for i := range 64 * 8 {
+		src = append(src, byte(i))
+	}
+	d := newDraw(bytes.NewReader(src))
+	seen := map[rune]bool{}
+	for range 50 {
+		p, err := d.passcode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range p {
+			seen[c] = true
+		}
+	}
+	for _, c := range "0O1Il" {
+		if seen[c] {
+			t.Errorf("passcodes: got %q, want no look-alike characters", c)
+		}
+	}
+	if len(seen) != 26+26+10-5 {
+		t.Errorf("passcodes: got %d distinct characters, want all %d letters and digits but 0 O 1 I l", len(seen), 26+26+10-5)
+	}
+}
+
 func BenchmarkNewMeeting(b *testing.B) {
 	s := NewService(nil, Options{})
 	c := &Caller{TenantID: "72f988bf-86f1-41af-91ab-2d7cd011db47", ObjectID: "1f35f2e6-9cab-44ad-8d5a-b74c14720001"}
