@@ -272,3 +272,20 @@ func TestUpdateStampsModified(t *testing.T) {
 		t.Errorf("after a PATCH: got modified %v, created %v; want modified %v, created %v", got.Modified, got.Created, now, created)
 	}
 }
+
+// The service refuses an externalId or subject that is not UTF-8 itself,
+// whoever decoded the input: a store that mended it to U+FFFD would make
+// two externalIds one key (docs/support.md).
+func TestCreateRefusesInvalidUTF8(t *testing.T) {
+	svc := meetd.NewService(openStore(t), meetd.Options{})
+	ctx := context.Background()
+	for _, in := range []meetd.MeetingInput{{ExternalID: "u\xff1"}, {ExternalID: "ok", Subject: "s\xfe"}} {
+		if _, _, err := svc.CreateOrGet(ctx, delegated(alice), "", in); meetd.ErrorCode(err) != meetd.EINVALID {
+			t.Errorf("createOrGet with externalId %q, subject %q: got %v, want EINVALID", in.ExternalID, in.Subject, err)
+		}
+	}
+	end := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	if _, err := svc.Create(ctx, delegated(alice), "", meetd.MeetingInput{Subject: "s\xfe", End: &end}); meetd.ErrorCode(err) != meetd.EINVALID {
+		t.Errorf("create with a subject that is not UTF-8: got %v, want EINVALID", err)
+	}
+}
