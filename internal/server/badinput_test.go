@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/meetd/meetd"
 )
 
 // Every bad createOrGet body gets a Graph error with the right status and
@@ -125,11 +128,34 @@ func TestLargeBody(t *testing.T) {
 	}
 }
 
-// A permission error wins over a bad body, as on Graph.
+// A permission error wins over a bad body, as on Graph: on createOrGet
+// whether the key or the rest of the body is bad, on a plain create, on
+// PATCH, on a $filter look-up whose join URL is not one, and on a bad
+// $select.
 func TestPermissionBeforeBody(t *testing.T) {
 	e := newEnv(t)
 	e.createOrGet("/me", e.user(tenantA, alice, "User.Read"), `not json`).wantError(t, http.StatusForbidden, "Forbidden", "")
 	e.createOrGet("/me", e.app(tenantA, appX), ``).wantError(t, http.StatusBadRequest, "BadRequest", "/me request is only valid with delegated authentication flow.")
+
+	m := e.createOrGet("/me", e.user(tenantA, alice), `{"externalId":"perm"}`).want(t, http.StatusCreated)
+	noScope := e.user(tenantA, alice, "User.Read")
+	for _, c := range []struct{ name, method, path, body string }{
+		{"createOrGet, bad subject", "POST", "/v1.0/me/onlineMeetings/createOrGet", `{"externalId":"perm-new","subject":["a"]}`},
+		{"create, bad subject", "POST", "/v1.0/me/onlineMeetings", `{"subject":["a"]}`},
+		{"update, bad subject", "PATCH", "/v1.0/me/onlineMeetings/" + m.str("id"), `{"subject":["a"]}`},
+		{"filter, not a join URL", "GET", "/v1.0/me/onlineMeetings?$filter=" + url.QueryEscape("JoinWebUrl eq 'x'"), ""},
+		{"get, bad $select", "GET", "/v1.0/me/onlineMeetings/" + m.str("id") + "?$select=nope", ""},
+		{"createOrGet, bad $select", "POST", "/v1.0/me/onlineMeetings/createOrGet?$select=nope", `{"externalId":"perm"}`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			e.do(c.method, c.path, noScope, c.body).wantError(t, http.StatusForbidden, "Forbidden", "")
+		})
+	}
+	// A token that may read, on a read, gets the error of what it sent.
+	reader := e.user(tenantA, alice, meetd.ScopeRead)
+	e.do("GET", "/v1.0/me/onlineMeetings?$filter="+url.QueryEscape("JoinWebUrl eq 'x'"), reader, "").
+		wantError(t, http.StatusBadRequest, "BadRequest", "JoinWebUrl 'x' is not an online meeting join URL.")
+	e.do("GET", "/v1.0/me/onlineMeetings/"+m.str("id")+"?$select=nope", reader, "").wantError(t, http.StatusBadRequest, "BadRequest", "")
 }
 
 // Unknown paths and methods get Graph errors, not Go's plain text.
