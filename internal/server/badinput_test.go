@@ -179,6 +179,9 @@ func TestUnknownRoutes(t *testing.T) {
 		"/beta/users/" + alice + "/onlineMeetings/abc/x/y": "x",
 		"/v1.0/me/onlineMeetings/createOrGet/now":          "now",
 		"/v1.0/nothing": "nothing",
+		// Nothing past what meetd routes: the path's last segment.
+		"/v1.0/me":             "me",
+		"/beta/communications": "communications",
 	} {
 		for _, token := range []string{tok, ""} {
 			e.do("GET", path, token, "").wantError(t, http.StatusBadRequest, "BadRequest", "Resource not found for the segment '"+seg+"'.")
