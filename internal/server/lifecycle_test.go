@@ -159,6 +159,12 @@ func TestFilters(t *testing.T) {
 	e.do("GET", vtcFilter, e.app(meetd.ConsumerTenantID, appX, meetd.RoleRead), "").wantError(t, http.StatusUnauthorized, "AuthenticationError", "Error authenticating with resource")
 	e.do("GET", "/v1.0/communications/onlineMeetings?$filter="+url.QueryEscape("VideoTeleconferenceId eq ''"), e.app(tenantA, appX, meetd.RoleRead), "").
 		wantError(t, http.StatusBadRequest, "InvalidArgument", invalid)
+	// The communications collection takes only VideoTeleconferenceId: the
+	// user's filters there are refused, not read as a VTC id.
+	for _, f := range []string{"JoinWebUrl eq '" + join + "'", "joinMeetingIdSettings/joinMeetingId eq '" + vtc + "'"} {
+		e.do("GET", "/v1.0/communications/onlineMeetings?$filter="+url.QueryEscape(f), e.app(tenantA, appX, meetd.RoleRead), "").
+			wantError(t, http.StatusBadRequest, "InvalidArgument", invalid)
+	}
 }
 
 // Object ids are GUIDs and compare without case wherever a body names a
