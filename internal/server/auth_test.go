@@ -166,6 +166,10 @@ func TestUsersPath(t *testing.T) {
 	e.createOrGet("/users/alice@contoso.com", e.app(tenantA, appX), `{"externalId":"u"}`).wantError(t, http.StatusNotFound, "NotFound", "")
 	// A delegated token may use /users/{id} for its own id only; ids are
 	// case-insensitive GUIDs.
-	e.createOrGet("/users/"+strings.ToUpper(alice), e.user(tenantA, alice), `{"externalId":"u"}`).want(t, http.StatusCreated)
+	// The answer names the user as a token does, in lower case.
+	r := e.createOrGet("/users/"+strings.ToUpper(alice), e.user(tenantA, alice), `{"externalId":"u"}`).want(t, http.StatusCreated)
+	if got, want := r.str("@odata.context"), e.url+"/v1.0/$metadata#users('"+alice+"')/onlineMeetings/$entity"; got != want {
+		t.Errorf("@odata.context of /users/{ID}: got %q, want %q", got, want)
+	}
 	e.createOrGet("/users/"+bob, e.user(tenantA, alice), `{"externalId":"u"}`).wantError(t, http.StatusForbidden, "Forbidden", "")
 }
