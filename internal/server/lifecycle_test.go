@@ -84,6 +84,14 @@ func TestGetByID(t *testing.T) {
 	if got.str("id") != id {
 		t.Errorf("attendee get: got id %s, want %s", got.str("id"), id)
 	}
+	// On /me the context names the caller, not the organizer, as on Graph;
+	// the organizer's answer, read just before, is not the attendee's.
+	for _, c := range []struct{ who, tok string }{{alice, e.user(tenantA, alice)}, {bob, e.user(tenantA, bob)}} {
+		r := e.do("GET", "/v1.0/me/onlineMeetings/"+id, c.tok, "").want(t, http.StatusOK)
+		if got, want := r.str("@odata.context"), e.url+"/v1.0/$metadata#users('"+c.who+"')/onlineMeetings/$entity"; got != want {
+			t.Errorf("@odata.context of %s's get: got %q, want %q", c.who, got, want)
+		}
+	}
 	// Someone neither organizer nor attendee gets Graph's mismatch.
 	e.do("GET", "/v1.0/me/onlineMeetings/"+id, e.user(tenantA, carol), "").wantError(t, http.StatusNotFound, "NotFound", "Organizer Id mismatch User Id: "+carol+".")
 	// A guest whose id happens to be a user's is not that user.
