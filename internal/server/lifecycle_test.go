@@ -388,6 +388,11 @@ func TestEvolvableEnums(t *testing.T) {
 	if got := full.header.Get("Preference-Applied"); got != "include-unknown-enum-members" {
 		t.Errorf("Preference-Applied: got %q", got)
 	}
+	// Prefer may list it among others, spaced, in any case (RFC 7240).
+	listed := e.do("GET", path, tok, "", "Prefer", "odata.maxpagesize=10, Include-Unknown-Enum-Members").want(t, http.StatusOK)
+	if got := listed.str("lobbyBypassSettings.scope"); got != "invited" || listed.header.Get("Preference-Applied") != "include-unknown-enum-members" {
+		t.Errorf("Prefer in a list: scope %q, Preference-Applied %q; want invited and the preference applied", got, listed.header.Get("Preference-Applied"))
+	}
 	e.do("PATCH", path, tok, `{"lobbyBypassSettings":{"scope":"unknownFutureValue"}}`).wantError(t, http.StatusBadRequest, "BadRequest", "")
 }
 
