@@ -198,6 +198,9 @@ func TestHeaders(t *testing.T) {
 		t.Errorf("client-request-id: got %q, want the echoed my-client-id", got)
 	}
 	bad := e.do("POST", "/v1.0/me/onlineMeetings/createOrGet", "", `{}`)
+	if got := bad.header.Get("Content-Type"); got != graph.ErrorContentType {
+		t.Errorf("error Content-Type: got %q, want %q", got, graph.ErrorContentType)
+	}
 	rid := bad.header.Get("request-id")
 	if rid == "" || bad.header.Get("client-request-id") != rid {
 		t.Errorf("without a client-request-id: got request-id %q and client-request-id %q, want equal and set", rid, bad.header.Get("client-request-id"))
