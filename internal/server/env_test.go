@@ -39,6 +39,7 @@ type env struct {
 	url   string
 	iss   *auth.Issuer
 	store *sqlite.Store
+	db    string // the store's SQLite file
 	svc   *meetd.Service
 }
 
@@ -55,7 +56,8 @@ func newEnv(t testing.TB, opts ...envOptions) *env {
 		o = opts[0]
 	}
 	dir := t.TempDir()
-	st, err := sqlite.Open(filepath.Join(dir, "meetd.db"), sqlite.Options{})
+	db := filepath.Join(dir, "meetd.db")
+	st, err := sqlite.Open(db, sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +82,7 @@ func newEnv(t testing.TB, opts ...envOptions) *env {
 	})
 	hs.Start()
 	t.Cleanup(hs.Close)
-	return &env{t: t, url: base, iss: iss, store: st, svc: svc}
+	return &env{t: t, url: base, iss: iss, store: st, db: db, svc: svc}
 }
 
 func (e *env) mint(req auth.TokenRequest) string {
