@@ -49,7 +49,8 @@ func TestInputLimits(t *testing.T) {
 }
 
 // A body with no Content-Type is read as JSON; one that gzip-decodes past
-// the limit is a 413 however small it was on the wire.
+// the limit is a 413 however small it was on the wire; encodings other than
+// gzip and identity are refused.
 func TestBodyEncodings(t *testing.T) {
 	e := newEnv(t)
 	tok := e.user(tenantA, alice)
@@ -72,6 +73,25 @@ func TestBodyEncodings(t *testing.T) {
 	req.Header.Set("Content-Encoding", "gzip")
 	e.send(req).wantError(t, http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "")
 	e.createOrGet("/me", tok, `{"externalId":"bomb"}`).want(t, http.StatusCreated) // nothing was stored
+
+	// Content-Encoding: identity is no encoding; gzip must be gzip; any
+	// other is refused by name rather than read as JSON.
+	for _, c := range []struct {
+		name, encoding, body string
+		status               int
+		msg                  string
+	}{
+		{"identity", "identity", `{"externalId":"identity"}`, http.StatusCreated, ""},
+		{"gzip that is not", "gzip", `{"externalId":"notgzip"}`, http.StatusBadRequest, "The request body is not valid gzip."},
+		{"brotli", "br", `{"externalId":"br"}`, http.StatusBadRequest, "Content-Encoding 'br' is not supported; use gzip or none."},
+	} {
+		r := e.do("POST", "/v1.0/me/onlineMeetings/createOrGet", tok, c.body, "Content-Encoding", c.encoding)
+		if c.msg == "" {
+			r.want(t, c.status)
+		} else {
+			r.wantError(t, c.status, "BadRequest", c.msg)
+		}
+	}
 }
 
 // A plain create without a start starts now; PATCH refuses roleIsPresenter
