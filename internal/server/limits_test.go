@@ -3,6 +3,7 @@ package server_test
 import (
 	"bytes"
 	"compress/gzip"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -126,4 +127,38 @@ func TestBetaRoutes(t *testing.T) {
 	e.do("PATCH", path, tok, `{"subject":"beta 2"}`).want(t, http.StatusOK)
 	e.do("DELETE", path, tok, "").want(t, http.StatusNoContent)
 	e.do("GET", path, tok, "").wantError(t, http.StatusNotFound, "NotFound", "")
+}
+
+// --max-body-bytes (1 MiB by default) is the largest body taken: one of
+// exactly that size is read, one byte more is a 413, whether the body comes
+// with a Content-Length or chunked.
+func TestBodyLimitEdge(t *testing.T) {
+	e := newEnv(t)
+	tok := e.user(tenantA, alice)
+	sized := func(key string, n int) string {
+		head := `{"externalId":"` + key + `","padding":"`
+		return head + strings.Repeat("x", n-len(head)-2) + `"}`
+	}
+	for _, c := range []struct {
+		name    string
+		size    int
+		chunked bool
+		status  int
+	}{
+		{"at the limit", 1 << 20, false, http.StatusCreated},
+		{"past the limit", 1<<20 + 1, false, http.StatusRequestEntityTooLarge},
+		{"chunked at the limit", 1 << 20, true, http.StatusCreated},
+		{"chunked past the limit", 1<<20 + 1, true, http.StatusRequestEntityTooLarge},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			body := io.Reader(strings.NewReader(sized(strings.ReplaceAll(c.name, " ", "-"), c.size)))
+			if c.chunked {
+				body = io.MultiReader(body) // hides the length: sent chunked
+			}
+			req, _ := http.NewRequest("POST", e.url+"/v1.0/me/onlineMeetings/createOrGet", body)
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+tok)
+			e.send(req).want(t, c.status)
+		})
+	}
 }
