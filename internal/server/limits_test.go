@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -74,6 +75,26 @@ func TestBodyEncodings(t *testing.T) {
 	req.Header.Set("Content-Encoding", "gzip")
 	e.send(req).wantError(t, http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "")
 	e.createOrGet("/me", tok, `{"externalId":"bomb"}`).want(t, http.StatusCreated) // nothing was stored
+
+	// JSON is JSON under any parameters and as any +json media type.
+	for i, ct := range []string{"application/json; charset=utf-8", "application/json;odata.metadata=minimal", "application/merge-patch+json"} {
+		e.do("POST", "/v1.0/me/onlineMeetings/createOrGet", tok, `{"externalId":"ct-`+strconv.Itoa(i)+`"}`, "Content-Type", ct).want(t, http.StatusCreated)
+	}
+
+	// The limit holds on the wire too: a gzip stream padded with empty
+	// blocks decodes to a small body but would be read without end.
+	var padded bytes.Buffer
+	zw = gzip.NewWriter(&padded)
+	zw.Write([]byte(`{"externalId":"padded"}`))
+	for padded.Len() <= 1<<20 {
+		zw.Flush() // an empty stored block: 5 bytes, nothing decoded
+	}
+	zw.Close()
+	req, _ = http.NewRequest("POST", e.url+"/v1.0/me/onlineMeetings/createOrGet", &padded)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Content-Encoding", "gzip")
+	e.send(req).wantError(t, http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "")
 
 	// Content-Encoding: identity is no encoding; gzip must be gzip; any
 	// other is refused by name rather than read as JSON.
