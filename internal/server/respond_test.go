@@ -83,6 +83,7 @@ func TestClientRequestID(t *testing.T) {
 		{"any text", "my-client-id", true},
 		{"128 characters", strings.Repeat("c", 128), true},
 		{"129 characters", strings.Repeat("c", 129), false},
+		{"empty", "", false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r := e.do("POST", "/v1.0/me/onlineMeetings/createOrGet", tok, `{"externalId":"c"}`, "client-request-id", c.sent)
