@@ -34,6 +34,10 @@ func TestIssuerDocuments(t *testing.T) {
 			t.Errorf("%s: a minted token does not verify with the published key: %v %v", path, err, claims["oid"])
 		}
 	}
+	// They are documents to GET: any other method finds nothing there.
+	for _, path := range []string{"/" + tenantA + "/v2.0/.well-known/openid-configuration", "/common/discovery/v2.0/keys"} {
+		e.do("POST", path, "", `{}`).want(t, http.StatusNotFound)
+	}
 	// Health and readiness.
 	e.do("GET", "/healthz", "", "").want(t, http.StatusOK)
 	e.do("GET", "/readyz", "", "").want(t, http.StatusOK)
