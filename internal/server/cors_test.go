@@ -27,6 +27,8 @@ func TestCORSPreflight(t *testing.T) {
 			"Access-Control-Allow-Methods": "GET, POST, PATCH, DELETE",
 			"Access-Control-Allow-Headers": "authorization,content-type,client-request-id,sdkversion,prefer",
 			"Access-Control-Max-Age":       "7200",
+			// The answer echoes the asked headers: a cache must key on them.
+			"Vary": "Access-Control-Request-Headers",
 		} {
 			if got := r.header.Get(k); got != want {
 				t.Errorf("OPTIONS %s: %s: got %q, want %q", path, k, got, want)
