@@ -126,4 +126,8 @@ func TestServerErrorsAreLogged(t *testing.T) {
 			t.Errorf("503: got log line %q, want it to contain %q; log:\n%s", line, want, buf.String())
 		}
 	}
+	// Readiness follows the store; liveness does not (Config.Live is nil:
+	// nothing here stops for good).
+	e.do("GET", "/readyz", "", "").wantError(t, http.StatusServiceUnavailable, "ServiceUnavailable", "")
+	e.do("GET", "/healthz", "", "").want(t, http.StatusOK)
 }
