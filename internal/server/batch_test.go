@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -222,5 +223,67 @@ func TestBatchAnswersBounded(t *testing.T) {
 	}
 	if ok == 0 || large == 0 || ok+large != 19 {
 		t.Errorf("got %d answered and %d too large, want some of each", ok, large)
+	}
+}
+
+// A batch on beta, spelled in any case, runs its requests on beta; a
+// request's method may be in lower case, and an absolute url keeps its
+// query. Each answer carries its own headers but no Content-Length: its
+// body is inside the batch's.
+func TestBatchOnBeta(t *testing.T) {
+	e := newEnv(t)
+	tok := e.user(tenantA, alice)
+	m := e.createOrGet("/me", tok, `{"externalId":"beta-batch"}`).want(t, http.StatusCreated)
+	f := url.QueryEscape("joinMeetingIdSettings/joinMeetingId eq '" + m.str("joinMeetingIdSettings.joinMeetingId") + "'")
+	r := e.do("POST", "/BETA/$Batch", tok, `{"requests":[
+		{"id":"1","method":"get","url":"/me/onlineMeetings/`+m.str("id")+`"},
+		{"id":"2","method":"GET","url":"https://graph.microsoft.com/beta/me/onlineMeetings?$filter=`+f+`"}
+	]}`).want(t, http.StatusOK)
+	var b struct{ Responses []batchAnswer }
+	if err := json.Unmarshal(r.body, &b); err != nil || len(b.Responses) != 2 {
+		t.Fatalf("batch answer: %v\n%s", err, r.body)
+	}
+	for _, a := range b.Responses {
+		if a.Status != http.StatusOK {
+			t.Fatalf("request %s: got %d, want 200 (%v)", a.ID, a.Status, a.Body)
+		}
+		if ctx, _ := a.Body["@odata.context"].(string); !strings.Contains(ctx, "/beta/$metadata") {
+			t.Errorf("request %s: @odata.context %q, want beta's", a.ID, ctx)
+		}
+		for k := range a.Headers {
+			if strings.EqualFold(k, "Content-Length") {
+				t.Errorf("request %s: answer headers %v, want no Content-Length", a.ID, a.Headers)
+			}
+		}
+		if v, ok := a.Body["value"].([]any); a.ID == "2" && (!ok || len(v) != 1) {
+			t.Errorf("request 2: got %v, want the meeting its filter names", a.Body)
+		}
+	}
+}
+
+// A request of a batch is its JSON: headers that would describe another
+// body (Content-Encoding) or another caller (Origin) are not passed on, and
+// a url without a scheme (//host/…) is not taken for an absolute one.
+func TestBatchRequestHeadersAndURLs(t *testing.T) {
+	e := newEnv(t)
+	tok := e.user(tenantA, alice)
+	got := e.sendBatch(t, tok, `{"requests":[
+		{"id":"1","method":"POST","url":"/me/onlineMeetings/createOrGet","headers":{"Content-Type":"application/json","Content-Encoding":"gzip"},"body":{"externalId":"enc"}},
+		{"id":"2","method":"POST","url":"/me/onlineMeetings/createOrGet","headers":{"Content-Type":"application/json","Origin":"`+spaOrigin+`"},"body":{"externalId":"origin"}},
+		{"id":"3","method":"GET","url":"//graph.microsoft.com/v1.0/me/onlineMeetings/x"}
+	]}`)
+	for id, want := range map[string]int{"1": http.StatusCreated, "2": http.StatusCreated, "3": http.StatusBadRequest} {
+		if got[id].Status != want {
+			t.Errorf("request %s: got %d, want %d (%v)", id, got[id].Status, want, got[id].Body)
+		}
+	}
+	for k := range got["2"].Headers {
+		if strings.HasPrefix(k, "Access-Control-") {
+			t.Errorf("request 2: answer header %s, want no CORS headers inside a batch", k)
+		}
+	}
+	e3, _ := got["3"].Body["error"].(map[string]any)
+	if msg, _ := e3["message"].(string); !strings.Contains(msg, "must be relative to the service root") {
+		t.Errorf("request 3: message %q, want it to say the url must be relative", msg)
 	}
 }
