@@ -152,6 +152,11 @@ func TestBatchIDsCaseInsensitive(t *testing.T) {
 	if got["b"].Status != http.StatusFailedDependency {
 		t.Errorf("dependsOn in another case: got %d, want 424", got["b"].Status)
 	}
+	// The same with the ids in upper case and dependsOn in lower case.
+	got = e.sendBatch(t, tok, `{"requests":[{"id":"A","method":"GET","url":"/me/onlineMeetings/x"},{"id":"B","method":"GET","url":"/me/onlineMeetings/y","dependsOn":["a"]}]}`)
+	if got["B"].Status != http.StatusFailedDependency {
+		t.Errorf("upper-case ids, dependsOn in lower case: got %d, want 424 (%v)", got["B"].Status, got["B"].Body)
+	}
 }
 
 // A relative url whose query holds a url, as Graph's lookup by join link
