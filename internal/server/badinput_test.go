@@ -194,6 +194,10 @@ func TestUnknownRoutes(t *testing.T) {
 		r.wantError(t, http.StatusBadRequest, "BadRequest", "")
 	}
 	e.createOrGet("/me", tok, `{"externalId":"redirect"}`).want(t, http.StatusCreated)
+	// Outside the API a path that is nothing is a plain 404.
+	for _, p := range []string{"/", "/v2.0/me/onlineMeetings", "/me/onlineMeetings"} {
+		e.do("GET", p, tok, "").want(t, http.StatusNotFound)
+	}
 }
 
 // Graph's path segments are case-insensitive; ids keep their case.
