@@ -180,8 +180,9 @@ func TestUnknownRoutes(t *testing.T) {
 		"/v1.0/me/onlineMeetings/createOrGet/now":          "now",
 		"/v1.0/nothing": "nothing",
 		// Nothing past what meetd routes: the path's last segment.
-		"/v1.0/me":             "me",
-		"/beta/communications": "communications",
+		"/v1.0/me":                   "me",
+		"/beta/communications":       "communications",
+		"/v1.0/communications/calls": "calls",
 	} {
 		for _, token := range []string{tok, ""} {
 			e.do("GET", path, token, "").wantError(t, http.StatusBadRequest, "BadRequest", "Resource not found for the segment '"+seg+"'.")
