@@ -106,6 +106,7 @@ func TestBatchRefused(t *testing.T) {
 		{"no id", `{"requests":[{"method":"GET","url":"/me/onlineMeetings/x"}]}`, "needs an id"},
 		{"duplicate ids", `{"requests":[{"id":"1","method":"GET","url":"/me/onlineMeetings/x"},{"id":"1","method":"GET","url":"/me/onlineMeetings/y"}]}`, "more than one request"},
 		{"no url", `{"requests":[{"id":"1","method":"GET"}]}`, "needs a method and a url"},
+		{"no method", `{"requests":[{"id":"1","url":"/me/onlineMeetings/x"}]}`, "needs a method and a url"},
 		{"one header twice", `{"requests":[{"id":"1","method":"POST","url":"/me/onlineMeetings/createOrGet","headers":{"Content-Type":"application/json","content-type":"text/plain"},"body":{"externalId":"x"}}]}`, "names the header 'Content-Type' twice"},
 		{"unknown dependsOn", `{"requests":[{"id":"1","method":"GET","url":"/me/onlineMeetings/x","dependsOn":["9"]}]}`, "not in the batch"},
 		{"cycle", `{"requests":[{"id":"1","method":"GET","url":"/me/onlineMeetings/x","dependsOn":["2"]},{"id":"2","method":"GET","url":"/me/onlineMeetings/y","dependsOn":["1"]}]}`, "depends on itself"},
@@ -116,6 +117,9 @@ func TestBatchRefused(t *testing.T) {
 			t.Errorf("%s: message %q, want it to say %q", c.name, msg, c.says)
 		}
 	}
+	// A batch body is bounded like any other.
+	e.do("POST", "/v1.0/$batch", tok, `{"requests":[{"id":"1","method":"POST","url":"/me/onlineMeetings/createOrGet","body":{"externalId":"many-0","subject":"`+strings.Repeat("x", 2<<20)+`"}}]}`).
+		wantError(t, http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "")
 	// Nothing of the refused batches was made.
 	e.createOrGet("/me", tok, `{"externalId":"many-0"}`).want(t, http.StatusCreated)
 
