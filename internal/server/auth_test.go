@@ -58,6 +58,10 @@ func TestTokensAreVerified(t *testing.T) {
 			if c.status == 401 && !strings.HasPrefix(r.header.Get("WWW-Authenticate"), "Bearer ") {
 				t.Errorf("WWW-Authenticate: got %q, want a Bearer challenge", r.header.Get("WWW-Authenticate"))
 			}
+			// A challenge asks for a token: not for one that was accepted.
+			if got := r.header.Get("WWW-Authenticate"); c.status != 401 && got != "" {
+				t.Errorf("WWW-Authenticate on a %d: got %q, want none", c.status, got)
+			}
 			// The hint about SDK allowed hosts is for a request that sent
 			// no bearer token; an expired or forged one was sent.
 			noToken := !strings.HasPrefix(c.header, "Bearer ") || c.header == "Bearer "
