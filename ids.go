@@ -20,30 +20,48 @@ func MeetingID(organizerID, threadID string) string {
 
 // ParseMeetingID returns the organizer and thread inside a meeting id, or
 // EINVALID "Meeting Id is corrupted." for anything not made by MeetingID.
+// The id's base64 padding may be left out.
 func ParseMeetingID(id string) (organizerID, threadID string, err error) {
+	organizerID, threadID, _, err = parseMeetingID(id)
+	return organizerID, threadID, err
+}
+
+// canonicalMeetingID returns id as MeetingID writes it, padding included,
+// and its organizer: stores find meetings by the id's exact text, and an id
+// whose trailing "=" a client dropped (as URL-safe copies of ids often do)
+// is still the same meeting's.
+func canonicalMeetingID(id string) (canonical, organizerID string, err error) {
+	organizerID, _, raw, err := parseMeetingID(id)
+	if err != nil {
+		return "", "", err
+	}
+	return base64.StdEncoding.EncodeToString(raw), organizerID, nil
+}
+
+func parseMeetingID(id string) (organizerID, threadID string, raw []byte, err error) {
 	corrupted := Errorf(EINVALID, "Meeting Id is corrupted.")
 	if len(id) > 1024 {
-		return "", "", corrupted
+		return "", "", nil, corrupted
 	}
 	raw, derr := base64.StdEncoding.DecodeString(id)
 	if derr != nil {
 		if raw, derr = base64.RawStdEncoding.DecodeString(id); derr != nil {
-			return "", "", corrupted
+			return "", "", nil, corrupted
 		}
 	}
 	rest, ok := strings.CutPrefix(string(raw), "1*")
 	if !ok {
-		return "", "", corrupted
+		return "", "", nil, corrupted
 	}
 	organizerID, rest, ok = strings.Cut(rest, "*")
 	if !ok || !IsObjectID(organizerID) {
-		return "", "", corrupted
+		return "", "", nil, corrupted
 	}
 	_, threadID, ok = strings.Cut(rest, "**")
 	if !ok || !IsThreadID(threadID) {
-		return "", "", corrupted
+		return "", "", nil, corrupted
 	}
-	return organizerID, threadID, nil
+	return organizerID, threadID, raw, nil
 }
 
 // IsObjectID reports whether s is an Entra object id: a GUID in its usual

@@ -12,7 +12,7 @@ func (s *Service) Get(ctx context.Context, c *Caller, pathUser, id string) (*Mee
 	if err != nil {
 		return nil, err
 	}
-	organizer, _, err := ParseMeetingID(id)
+	id, organizer, err := canonicalMeetingID(id)
 	if err != nil {
 		return nil, err
 	}
@@ -92,23 +92,24 @@ func (s *Service) Delete(ctx context.Context, c *Caller, pathUser, id string) er
 	if err != nil {
 		return err
 	}
-	if err := checkOrganizer(id, user); err != nil {
+	id, err = checkOrganizer(id, user)
+	if err != nil {
 		return err
 	}
 	return s.store.DeleteMeeting(ctx, c.TenantID, id)
 }
 
-// checkOrganizer returns Graph's errors for an id that is corrupted or names
-// another organizer.
-func checkOrganizer(id, user string) error {
-	organizer, _, err := ParseMeetingID(id)
+// checkOrganizer returns the id as stores know it (canonicalMeetingID), or
+// Graph's errors for an id that is corrupted or names another organizer.
+func checkOrganizer(id, user string) (string, error) {
+	id, organizer, err := canonicalMeetingID(id)
 	if err != nil {
-		return err
+		return "", err
 	}
 	if organizer != user {
-		return mismatch(user)
+		return "", mismatch(user)
 	}
-	return nil
+	return id, nil
 }
 
 func mismatch(user string) error {

@@ -75,7 +75,8 @@ func (s *Service) Update(ctx context.Context, c *Caller, pathUser, id string, p 
 	if err != nil {
 		return nil, err
 	}
-	if err := checkOrganizer(id, user); err != nil {
+	id, err = checkOrganizer(id, user)
+	if err != nil {
 		return nil, err
 	}
 	if (p.Start == nil) != (p.End == nil) {

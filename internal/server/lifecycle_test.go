@@ -108,6 +108,27 @@ func TestGetByID(t *testing.T) {
 	e.do("GET", "/v1.0/users/"+alice+"/onlineMeetings/"+id, e.app(tenantA, appY, meetd.RoleRead), "").wantError(t, http.StatusForbidden, "Forbidden", "No application access policy found for this app.")
 }
 
+// An id whose base64 padding was dropped (URL-safe copies of ids often lose
+// their "=") is the same meeting's: get, PATCH and DELETE find it, where they
+// answered 404 before.
+func TestMeetingIDWithoutPadding(t *testing.T) {
+	e := newEnv(t)
+	alices := e.user(tenantA, alice)
+	id := e.createOrGet("/me", alices, `{"externalId":"pad"}`).want(t, http.StatusCreated).str("id")
+	bare := strings.TrimRight(id, "=")
+	if bare == id {
+		t.Fatalf("meeting id %s has no padding: this test needs one that has", id)
+	}
+	if got := e.do("GET", "/v1.0/me/onlineMeetings/"+bare, alices, "").want(t, http.StatusOK).str("id"); got != id {
+		t.Errorf("get without padding: got id %s, want %s", got, id)
+	}
+	if got := e.do("PATCH", "/v1.0/me/onlineMeetings/"+bare, alices, `{"subject":"padded"}`).want(t, http.StatusOK).str("subject"); got != "padded" {
+		t.Errorf("PATCH without padding: got subject %q, want padded", got)
+	}
+	e.do("DELETE", "/v1.0/me/onlineMeetings/"+bare, alices, "").want(t, http.StatusNoContent)
+	e.do("GET", "/v1.0/me/onlineMeetings/"+id, alices, "").wantError(t, http.StatusNotFound, "NotFound", "")
+}
+
 // Checklist 35–38: the supported $filter look-ups and everything else.
 func TestFilters(t *testing.T) {
 	e := newEnv(t)
