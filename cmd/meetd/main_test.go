@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -407,6 +408,7 @@ func TestUsageErrors(t *testing.T) {
 		{args: []string{}, says: "no command"},
 		{args: []string{"bogus"}, says: `unknown command "bogus"`},
 		{args: []string{"token"}, says: "token needs --tenant and --user"},
+		{args: []string{"token", "--user", alice}, says: "token needs --tenant and --user"},
 		{args: []string{"policy", "grant", "x", "--tenant", tenant}, says: "exactly one of --user OID or --global"},
 		{args: []string{"serve", "--log-level", "loud"}, says: "--log-level"},
 		{args: []string{"serve", "--max-body-bytes", "-1"}, says: "--max-body-bytes must not be negative"},
@@ -416,13 +418,31 @@ func TestUsageErrors(t *testing.T) {
 		{args: []string{"token", "--tenant", tenant, "--user", alice, "--token-version", "3.0"}, says: "--token-version must be"},
 		{args: []string{"token", "--tenant", "contoso", "--user", alice}, says: `--tenant must be a GUID, not "contoso"`},
 		{args: []string{"token", "--tenant", tenant, "--app", "booking-system"}, says: `--app must be a GUID`},
+		{args: []string{"token", "--tenant", tenant, "--user", "alice@contoso.com"}, says: `--user must be a GUID`},
 		{args: []string{"token", "--tenant", tenant, "--user", alice, "alice@contoso.com"}, says: `unexpected argument "alice@contoso.com"`}, // --upn forgotten
 		{args: []string{"policy", "create", "p", "--tenant", "contoso", "--app", appID}, says: "--tenant must be a GUID"},
 		{args: []string{"policy", "list", "--tenant", "contoso"}, says: "--tenant must be a GUID"},
+		{args: []string{"serve", "--read-timeout", "0"}, says: "--read-timeout and --write-timeout must be positive"},
+		{args: []string{"serve", "--write-timeout", "0s"}, says: "--read-timeout and --write-timeout must be positive"},
+		{args: []string{"serve", "--base-url", "ftp://meet.example.com"}, says: "--base-url must be an absolute"},
+		{args: []string{"serve", "--base-url", "https://"}, says: "--base-url must be an absolute"}, // no host
+		{args: []string{"serve"}, env: "MEETD_SHUTDOWN_TIMEOUT=30", says: "MEETD_SHUTDOWN_TIMEOUT"}, // no unit: not 30 ns
+		{args: []string{"serve", "--sync", "fast"}, says: `--sync must be full or normal, not "fast"`},
+		{args: []string{"serve", "--db", "mysql://localhost/meetd"}, says: "--db must be postgres://"},
+		{args: []string{"policy", "frobnicate"}, says: `unknown policy subcommand "frobnicate"`},
+		{args: []string{"policy", "create", "--tenant", tenant, "--app", appID}, says: "policy create needs a NAME"},
+		{args: []string{"policy", "delete", "p"}, says: "policy delete needs --tenant"},
+		{args: []string{"policy", "delete", "p", "q", "--tenant", tenant}, says: `unexpected argument "q"`},
+		{args: []string{"policy", "create", "p", "--tenant", tenant}, says: "at least one --app"},
+		{args: []string{"policy", "grant", "p", "--tenant", tenant, "--user", "bob"}, says: `--user must be a GUID, not "bob"`},
 		// A DSN pgx cannot parse is how meetd was called, not an outage.
 		{args: []string{"token", "--tenant", tenant, "--user", alice, "--db", "postgres://u:secret@127.0.0.1:99999/x"}, says: "--db: The PostgreSQL DSN is not valid: invalid port"},
 	} {
-		cmd := exec.Command(meetdBin, c.args...)
+		// A serve that took a bad setting would run until killed: the
+		// deadline makes that a failure of this case, not a hung test.
+		ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, meetdBin, c.args...)
 		cmd.Dir = t.TempDir() // nothing a refused command writes lands in the package
 		cmd.Env = append(os.Environ(), "MEETD_DATA="+t.TempDir(), "MEETD_ADDR=127.0.0.1:0")
 		if c.env != "" {
