@@ -16,6 +16,7 @@ func TestCommandHelp(t *testing.T) {
 	noEnv := func(string) string { return "" }
 	for _, args := range [][]string{
 		{"serve", "-h"}, {"token", "--help"}, {"bench", "-h"}, {"policy", "create", "-h"},
+		{"--help"}, {"help"}, {"policy", "-h"},
 	} {
 		var stdout, stderr bytes.Buffer
 		err := run(t.Context(), args, noEnv, &stdout, &stderr)
@@ -38,6 +39,17 @@ func TestCommandHelp(t *testing.T) {
 		err := run(t.Context(), c.args, noEnv, &stdout, &stderr)
 		if !errors.Is(err, errUsage) || !strings.Contains(stderr.String(), c.want) || stdout.Len() != 0 {
 			t.Errorf("meetd %v: got %v, stdout %q, stderr %q; want a usage error and %q on stderr only", c.args, err, stdout.String(), stderr.String(), c.want)
+		}
+	}
+}
+
+// meetd version prints the version the binary was built with, on stdout.
+func TestVersion(t *testing.T) {
+	for _, args := range [][]string{{"version"}, {"--version"}} {
+		var stdout, stderr bytes.Buffer
+		err := run(t.Context(), args, func(string) string { return "" }, &stdout, &stderr)
+		if want := "meetd " + version + "\n"; err != nil || stdout.String() != want || stderr.Len() != 0 {
+			t.Errorf("meetd %v: got %v, stdout %q, stderr %q; want nil and %q on stdout only", args, err, stdout.String(), stderr.String(), want)
 		}
 	}
 }
