@@ -559,15 +559,25 @@ func TestHealthzFailsAfterFailStop(t *testing.T) {
 }
 
 // A wildcard --addr without --base-url would put 0.0.0.0 or [::] in every
-// joinWebUrl: serve says so at start.
+// joinWebUrl: serve says so at start, and only then.
 func TestWildcardAddrWarns(t *testing.T) {
-	cmd := exec.Command(meetdBin, "serve", "--addr", "0.0.0.0:0", "--data", t.TempDir())
-	p := startServeCmd(t, cmd)
-	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	_ = p.cmd.Wait()
-	if log := p.stderr.String(); !strings.Contains(log, "level=WARN") || !strings.Contains(log, "set --base-url") {
-		t.Errorf("serve --addr 0.0.0.0:0 without --base-url: no warning in its log:\n%s", log)
+	for _, c := range []struct {
+		args []string
+		warn bool
+	}{
+		{[]string{"--addr", "0.0.0.0:0"}, true},
+		{[]string{"--addr", "0.0.0.0:0", "--base-url", "http://meet.example.com"}, false},
+		{[]string{"--addr", "127.0.0.1:0"}, false},
+	} {
+		cmd := exec.Command(meetdBin, append([]string{"serve", "--data", t.TempDir()}, c.args...)...)
+		p := startServeCmd(t, cmd)
+		if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+			t.Fatal(err)
+		}
+		_ = p.cmd.Wait()
+		log := p.stderr.String()
+		if got := strings.Contains(log, "level=WARN") && strings.Contains(log, "set --base-url"); got != c.warn {
+			t.Errorf("serve %v: got a warning to set --base-url: %v, want %v; log:\n%s", c.args, got, c.warn, log)
+		}
 	}
 }

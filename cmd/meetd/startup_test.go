@@ -33,8 +33,8 @@ func TestStartupLineSaysWhatRuns(t *testing.T) {
 	}
 }
 
-// With PostgreSQL the start-up line names the server and database, and
-// never the DSN's password.
+// With PostgreSQL the start-up line names the server and database, never
+// the DSN's password, and no SQLite durability.
 func TestStartupLineNamesPostgresWithoutPassword(t *testing.T) {
 	u, err := url.Parse(pgtest.NewDatabase(t))
 	if err != nil {
@@ -45,5 +45,9 @@ func TestStartupLineNamesPostgresWithoutPassword(t *testing.T) {
 	want := "store=postgres://" + u.User.Username() + "@" + u.Host + u.Path
 	if !strings.Contains(line, want) || strings.Contains(line, "startup-line-secret") {
 		t.Errorf("got start-up line %q, want it to contain %q and no password", line, want)
+	}
+	// --sync is SQLite's: PostgreSQL's durability is its own.
+	if strings.Contains(line, " sync=") {
+		t.Errorf("got start-up line %q, want no sync= with PostgreSQL", line)
 	}
 }
