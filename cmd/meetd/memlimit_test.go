@@ -30,6 +30,8 @@ func TestParseBytes(t *testing.T) {
 		{"64MB", 0, false}, // GOMEMLIMIT's units only: MB would be ambiguous
 		{"64 MiB", 0, false},
 		{"9999999TiB", 0, false},
+		{"8388607TiB", 8388607 << 40, true}, // the largest that fits in an int64
+		{"8388608TiB", 0, false},
 	}
 	for _, c := range cases {
 		got, err := parseBytes(c.in)
@@ -50,6 +52,7 @@ func TestMemoryLimit(t *testing.T) {
 		{"64MiB", "200MiB", 64 << 20, true},
 		{"off", "", math.MaxInt64, true},
 		{"0", "200MiB", math.MaxInt64, true},
+		{"1MiB", "", 1 << 20, true},
 		{"100KiB", "", 0, false}, // below 1 MiB: surely a mistake
 		{"lots", "", 0, false},
 	}
