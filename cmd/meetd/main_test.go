@@ -192,6 +192,13 @@ func TestPolicyCLIWhileServing(t *testing.T) {
 		t.Fatalf("before any policy: got %d, want 403", a.status)
 	}
 	cli(t, "policy", "create", "meetings", "--data", data, "--tenant", tenant, "--app", appID, "--description", "test")
+	// A change the store refuses is told as what failed and why, without
+	// the error's code: exit status 1, not a usage error.
+	out, err := exec.Command(meetdBin, "policy", "create", "meetings", "--data", data, "--tenant", tenant, "--app", appID).CombinedOutput()
+	want := "meetd: policy create: An application access policy named 'meetings' already exists."
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || lastLine(string(out)) != want {
+		t.Errorf("policy create of an existing policy: got %v, last line %q; want exit status 1 and %q", err, lastLine(string(out)), want)
+	}
 	cli(t, "policy", "grant", "--data", data, "--tenant", tenant, "meetings", "--user", alice)
 	if got := cli(t, "policy", "list", "--data", data); !strings.Contains(got, "meetings") || !strings.Contains(got, alice) {
 		t.Errorf("policy list: got %q, want the policy granted to alice", got)
@@ -210,21 +217,32 @@ func TestPolicyCLIWhileServing(t *testing.T) {
 	}
 }
 
-// An app id given in upper case is the app its lower-case tokens name (ids
-// are GUIDs; tokens carry them lower-cased), and one that is not a GUID is
-// refused instead of stored as a policy no token can match.
+// Ids given in upper case are the ids lower-case tokens carry (they are
+// GUIDs): a policy made, granted, listed, revoked and deleted with the
+// tenant, app and user ids in upper case acts on the app's requests; an app
+// id that is not a GUID is refused instead of stored as a policy no token
+// can match.
 func TestPolicyAppIDs(t *testing.T) {
 	data := t.TempDir()
 	p := startServe(t, "--data", data)
 	tok := cli(t, "token", "--data", data, "--tenant", tenant, "--app", appID)
-	cli(t, "policy", "create", "upper", "--data", data, "--tenant", tenant, "--app", strings.ToUpper(appID))
-	cli(t, "policy", "grant", "upper", "--data", data, "--tenant", tenant, "--user", alice)
-	if got := cli(t, "policy", "list", "--data", data); !strings.Contains(got, appID) {
-		t.Errorf("policy list: got %q, want the app id lower-cased (%s)", got, appID)
+	upTenant, upUser := strings.ToUpper(tenant), strings.ToUpper(alice)
+	cli(t, "policy", "create", "upper", "--data", data, "--tenant", upTenant, "--app", strings.ToUpper(appID))
+	cli(t, "policy", "grant", "upper", "--data", data, "--tenant", upTenant, "--user", upUser)
+	if got := cli(t, "policy", "list", "--data", data, "--tenant", upTenant); !strings.Contains(got, tenant+"  upper  "+appID+"  "+alice) {
+		t.Errorf("policy list --tenant %s: got %q, want the policy with its ids lower-cased (%s, %s, %s)", upTenant, got, tenant, appID, alice)
 	}
 	url := p.url + "/v1.0/users/" + alice + "/onlineMeetings/createOrGet"
 	if !waitFor(t, func() bool { return post(t, url, tok, `{"externalId":"upper"}`).status == 201 }) {
-		t.Fatal("a policy made with the app id in upper case never admitted the app")
+		t.Fatal("a policy made with the ids in upper case never admitted the app")
+	}
+	cli(t, "policy", "revoke", "upper", "--data", data, "--tenant", upTenant, "--user", upUser)
+	if !waitFor(t, func() bool { return post(t, url, tok, `{"externalId":"upper"}`).status == 403 }) {
+		t.Fatal("a revoke with the ids in upper case never took effect")
+	}
+	cli(t, "policy", "delete", "upper", "--data", data, "--tenant", upTenant)
+	if got := cli(t, "policy", "list", "--data", data); strings.Contains(got, "upper") {
+		t.Errorf("policy list after delete --tenant %s: got %q, want no policy", upTenant, got)
 	}
 	out, err := exec.Command(meetdBin, "policy", "create", "bad", "--data", data, "--tenant", tenant, "--app", "booking-system").CombinedOutput()
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || !strings.Contains(string(out), "GUID") {
