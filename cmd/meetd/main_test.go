@@ -145,7 +145,7 @@ func post(t testing.TB, url, token, body string) answer {
 
 // The README's quickstart, for real: serve, mint a token, createOrGet twice.
 func TestServeTokenCreateOrGet(t *testing.T) {
-	data := t.TempDir()
+	data := filepath.Join(t.TempDir(), "data") // serve makes it
 	p := startServe(t, "--data", data)
 	tok := cli(t, "token", "--data", data, "--tenant", tenant, "--user", alice, "--upn", "alice@contoso.com")
 	first := post(t, p.url+"/v1.0/me/onlineMeetings/createOrGet", tok, `{"externalId":"quick"}`)
@@ -156,13 +156,15 @@ func TestServeTokenCreateOrGet(t *testing.T) {
 	if !strings.HasPrefix(first.body["joinWebUrl"].(string), p.url+"/l/meetup-join/") {
 		t.Errorf("joinWebUrl %v: want it under the bound address %s", first.body["joinWebUrl"], p.url)
 	}
-	// The key file is private.
-	fi, err := os.Stat(filepath.Join(data, "signing-key.pem"))
-	if err != nil {
-		t.Fatalf("signing-key.pem: %v", err)
-	}
-	if fi.Mode().Perm() != 0o600 {
-		t.Errorf("signing-key.pem: mode %v; want 0600", fi.Mode().Perm())
+	// The data folder and the key file are private.
+	for name, want := range map[string]os.FileMode{data: 0o700, filepath.Join(data, "signing-key.pem"): 0o600} {
+		fi, err := os.Stat(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm() != want {
+			t.Errorf("%s: got mode %v, want %v", name, fi.Mode().Perm(), want)
+		}
 	}
 	// A second server on the same folder is refused, and so is one that
 	// names the same database from another folder.
@@ -378,7 +380,8 @@ func TestCrashKeepsAcknowledgedMeetings(t *testing.T) {
 	}
 }
 
-// --db sqlite:PATH puts the database where it says, with the key beside it.
+// --db sqlite:PATH puts the database where it says, with the key beside it,
+// or in --data when that is given too.
 func TestSQLitePath(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "elsewhere.db")
@@ -391,6 +394,15 @@ func TestSQLitePath(t *testing.T) {
 		if _, err := os.Stat(f); err != nil {
 			t.Errorf("%s: %v", f, err)
 		}
+	}
+
+	dir, data := t.TempDir(), t.TempDir()
+	startServe(t, "--db", "sqlite:"+filepath.Join(dir, "meetd.db"), "--data", data)
+	if _, err := os.Stat(filepath.Join(data, "signing-key.pem")); err != nil {
+		t.Errorf("--db sqlite:PATH --data DIR: the key is not in DIR: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "signing-key.pem")); !os.IsNotExist(err) {
+		t.Errorf("--db sqlite:PATH --data DIR: got a key beside PATH (stat: %v), want it only in DIR", err)
 	}
 }
 

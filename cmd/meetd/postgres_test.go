@@ -570,7 +570,8 @@ func runMeetd(env []string, args ...string) (stdout, stderr string, err error) {
 
 // Keyword DSNs as libpq takes them: spaces around =, and the rest in PG*
 // variables. They were refused as usage errors unless one key was written
-// exactly as host=, dbname=, user= or port=.
+// exactly as host=, dbname=, user= or port=. A postgresql:// URL is taken
+// as a postgres:// one is.
 func TestPostgresKeywordDSNs(t *testing.T) {
 	dsn := pgtest.NewDatabase(t)
 	startServes(t, t.TempDir(), 1, "--db", dsn) // migrates the database
@@ -587,6 +588,7 @@ func TestPostgresKeywordDSNs(t *testing.T) {
 	}{
 		{dsn: fmt.Sprintf("host = %s port = %s dbname = %s user = %s sslmode = disable", host, port, db, user)},
 		{dsn: "sslmode=disable", env: []string{"PGHOST=" + host, "PGPORT=" + port, "PGDATABASE=" + db, "PGUSER=" + user}},
+		{dsn: "postgresql://" + user + "@" + u.Host + u.Path}, // libpq's other URL scheme, with no = in it
 	} {
 		out, stderr, err := runMeetd(c.env, "policy", "list", "--db", c.dsn)
 		if err != nil || !strings.HasPrefix(out, "TENANT") {
