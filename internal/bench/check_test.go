@@ -12,6 +12,7 @@ func TestTopLevelID(t *testing.T) {
 	}{
 		{"first", `{"id":"abc","x":1}`, "abc", true},
 		{"after nested ids", `{"participants":{"organizer":{"identity":{"user":{"id":"nested"}}}},"list":[{"id":"inarray"}],"id":"top"}`, "top", true},
+		{"after a nested id past a comma", `{"participants":{"attendees":[{"upn":"a","identity":{"user":{"displayName":"A","id":"nested"}}}]},"id":"top"}`, "top", true},
 		{"spaces", "{ \"a\" : \"id\" ,\n \"id\" : \"x=\" }", "x=", true},
 		{"value named id", `{"subject":"id","id":"real"}`, "real", true},
 		{"escapes in strings", `{"s":"a\"id\":\"no","id":"yes"}`, "yes", true},
@@ -47,6 +48,7 @@ func TestCheck(t *testing.T) {
 		{"no answer", answer{err: errors.New("connection refused")}, expectation{status: 201}, ErrTransport},
 		{"unverified 2xx", answer{status: 201, body: []byte(`x`)}, expectation{}, ""},
 		{"unverified 4xx", answer{status: 400, body: body}, expectation{}, ErrStatus},
+		{"unverified 3xx", answer{status: 302, body: body}, expectation{}, ErrStatus},
 	} {
 		if got, msg := check(c.a, c.e); got != c.want {
 			t.Errorf("%s: got %q (%s), want %q", c.name, got, msg, c.want)
