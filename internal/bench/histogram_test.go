@@ -44,6 +44,15 @@ func TestHistogramBuckets(t *testing.T) {
 	if got := h.Percentile(50); got != 49 {
 		t.Errorf("Percentile(50) of 0..99: got %d, want 49", got)
 	}
+	// A percentile is its bucket's highest value, but never past the
+	// largest or below the smallest value recorded.
+	one := NewHistogram()
+	one.Record(1000)
+	for _, q := range []float64{0, 50, 100} {
+		if got := one.Percentile(q); got != 1000 {
+			t.Errorf("Percentile(%g) of one 1000 ns: got %d, want 1000", q, got)
+		}
+	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	for range 100_000 {
 		v := rng.Int64N(maxValue) >> rng.IntN(40)
@@ -81,8 +90,14 @@ func TestHistogramMergeResetClamp(t *testing.T) {
 			t.Errorf("merged Percentile(%g): got %v, want %v", q, a.Percentile(q), all.Percentile(q))
 		}
 	}
-	if a.Count() != all.Count() || a.Max() != all.Max() || a.Min() != all.Min() {
-		t.Errorf("merged: got count %d min %v max %v, want %d %v %v", a.Count(), a.Min(), a.Max(), all.Count(), all.Min(), all.Max())
+	if a.Count() != all.Count() || a.Max() != all.Max() || a.Min() != all.Min() || a.Mean() != all.Mean() {
+		t.Errorf("merged: got count %d min %v max %v mean %v, want %d %v %v %v", a.Count(), a.Min(), a.Max(), a.Mean(), all.Count(), all.Min(), all.Max(), all.Mean())
+	}
+	// A run's total starts empty and merges every worker's in.
+	total := NewHistogram()
+	total.Merge(b)
+	if total.Min() != time.Microsecond || total.Percentile(50) != b.Percentile(50) {
+		t.Errorf("merged into an empty one: got min %v p50 %v, want %v %v", total.Min(), total.Percentile(50), time.Microsecond, b.Percentile(50))
 	}
 	a.Reset()
 	if a.Count() != 0 || a.Percentile(50) != 0 || a.Max() != 0 || a.Min() != 0 || a.Mean() != 0 {
