@@ -461,6 +461,19 @@ func TestGrantRacingDelete(t *testing.T) {
 	go func() { granted <- s.GrantPolicy(context.Background(), tenant, "p", storetest.NewObjectID()) }()
 	// The grant read the policy and waits for the delete's row lock to
 	// check its foreign key.
+	waitForALock(t, conn, "the grant")
+	if err := tx.Commit(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-granted; meetd.ErrorCode(err) != meetd.ENOTFOUND {
+		t.Fatalf("grant of a policy deleted meanwhile: got %v, want ENOTFOUND", err)
+	}
+}
+
+// waitForALock returns once a session of conn's database waits for a lock:
+// who (the call the test made) has reached the row another transaction holds.
+func waitForALock(t *testing.T, conn *pgx.Conn, who string) {
+	t.Helper()
 	for deadline := time.Now().Add(callGuard); ; time.Sleep(10 * time.Millisecond) {
 		var waiting bool
 		if err := conn.QueryRow(t.Context(), `SELECT EXISTS (SELECT 1 FROM pg_stat_activity
@@ -468,16 +481,10 @@ func TestGrantRacingDelete(t *testing.T) {
 			t.Fatal(err)
 		}
 		if waiting {
-			break
+			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the grant did not wait for the delete's lock within %v", callGuard)
+			t.Fatalf("%s did not wait for the other transaction's lock within %v", who, callGuard)
 		}
-	}
-	if err := tx.Commit(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	if err := <-granted; meetd.ErrorCode(err) != meetd.ENOTFOUND {
-		t.Fatalf("grant of a policy deleted meanwhile: got %v, want ENOTFOUND", err)
 	}
 }
