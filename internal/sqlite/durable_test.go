@@ -44,15 +44,8 @@ func TestReadersWaitForDurability(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	release, entered := make(chan struct{}), make(chan struct{}, 1)
-	// Released on failure too, so that Close does not wait for ever.
-	unblock := sync.OnceFunc(func() { close(release) })
-	defer unblock()
-	s.w.syncer.syncWALFunc = func() error {
-		entered <- struct{}{}
-		<-release
-		return s.w.syncer.syncWAL()
-	}
+	entered, unblock := holdSyncs(s, s.w.syncer.syncWAL)
+	defer unblock() // on failure too, so that Close does not wait for ever
 	m := storetest.NewMeeting(t, "t", storetest.NewObjectID(), "held")
 	created := make(chan error, 1)
 	go func() {
@@ -121,15 +114,8 @@ func TestFailedSyncFailsWaitingReaders(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	release, entered := make(chan struct{}), make(chan struct{}, 1)
-	// Released on failure too, so that Close does not wait for ever.
-	unblock := sync.OnceFunc(func() { close(release) })
-	defer unblock()
-	s.w.syncer.syncWALFunc = func() error {
-		entered <- struct{}{}
-		<-release
-		return errors.New("EIO")
-	}
+	entered, unblock := holdSyncs(s, func() error { return errors.New("EIO") })
+	defer unblock() // on failure too, so that Close does not wait for ever
 	m := storetest.NewMeeting(t, "t", storetest.NewObjectID(), "lost")
 	created := make(chan error, 1)
 	go func() {
@@ -163,15 +149,8 @@ func TestNothingCommittedAfterAFailedSync(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	release, entered := make(chan struct{}), make(chan struct{}, 1)
-	// Released on failure too, so that Close does not wait for ever.
-	unblock := sync.OnceFunc(func() { close(release) })
-	defer unblock()
-	s.w.syncer.syncWALFunc = func() error {
-		entered <- struct{}{}
-		<-release
-		return errors.New("EIO")
-	}
+	entered, unblock := holdSyncs(s, func() error { return errors.New("EIO") })
+	defer unblock() // on failure too, so that Close does not wait for ever
 	org := storetest.NewObjectID()
 	a, b, c := storetest.NewMeeting(t, "t", org, "a"), storetest.NewMeeting(t, "t", org, "b"), storetest.NewMeeting(t, "t", org, "c")
 	errs := make(chan error, 3)
@@ -186,11 +165,7 @@ func TestNothingCommittedAfterAFailedSync(t *testing.T) {
 	// writer: c stays queued.
 	waitForGoroutineIn(t, "(*writer).run(")
 	go create(c)
-	for deadline := time.Now().Add(time.Minute); len(s.w.ops) == 0; time.Sleep(time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("the third create was not queued after a minute")
-		}
-	}
+	waitForQueuedWrites(t, s, 1, "the third create")
 	unblock()
 	for range 3 {
 		if err := <-errs; meetd.ErrorCode(err) != meetd.EUNAVAILABLE {
@@ -208,6 +183,34 @@ func TestNothingCommittedAfterAFailedSync(t *testing.T) {
 	defer s.Close()
 	if got, err := s.MeetingByKey(t.Context(), c.Key()); meetd.ErrorCode(err) != meetd.ENOTFOUND {
 		t.Fatalf("after a restart, the create queued when the fsync failed: got %v (meeting %v), want ENOTFOUND", err, got != nil)
+	}
+}
+
+// holdSyncs makes s's WAL fsyncs wait until release is called; entered
+// gets a value as one starts (unless one is pending already), and a released
+// fsync returns what synced returns. Callers defer release, so that a
+// failed test's Close does not wait for ever.
+func holdSyncs(s *Store, synced func() error) (entered <-chan struct{}, release func()) {
+	released, started := make(chan struct{}), make(chan struct{}, 1)
+	s.w.syncer.syncWALFunc = func() error {
+		select {
+		case started <- struct{}{}:
+		default:
+		}
+		<-released
+		return synced()
+	}
+	return started, sync.OnceFunc(func() { close(released) })
+}
+
+// waitForQueuedWrites returns once n writes (what names them) wait for the
+// writer.
+func waitForQueuedWrites(t *testing.T, s *Store, n int, what string) {
+	t.Helper()
+	for deadline := time.Now().Add(time.Minute); len(s.w.ops) < n; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s not queued after a minute", what)
+		}
 	}
 }
 

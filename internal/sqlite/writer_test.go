@@ -3,9 +3,7 @@ package sqlite
 import (
 	"context"
 	"path/filepath"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/meetd/meetd"
 	"github.com/meetd/meetd/internal/storetest"
@@ -21,18 +19,8 @@ func TestOneFailedWriteFailsOnlyItself(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	release, entered := make(chan struct{}), make(chan struct{}, 1)
-	// Released on failure too, so that Close does not wait for ever.
-	unblock := sync.OnceFunc(func() { close(release) })
-	defer unblock()
-	s.w.syncer.syncWALFunc = func() error {
-		select {
-		case entered <- struct{}{}:
-		default:
-		}
-		<-release
-		return s.w.syncer.syncWAL()
-	}
+	entered, unblock := holdSyncs(s, s.w.syncer.syncWAL)
+	defer unblock() // on failure too, so that Close does not wait for ever
 	org := storetest.NewObjectID()
 	errs := make(chan error, 2)
 	go func() {
@@ -54,22 +42,14 @@ func TestOneFailedWriteFailsOnlyItself(t *testing.T) {
 			return err
 		}, nil)
 	}()
-	for deadline := time.Now().Add(time.Minute); len(s.w.ops) < 1; time.Sleep(time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("the failing write was not queued after a minute")
-		}
-	}
+	waitForQueuedWrites(t, s, 1, "the failing write")
 	good := storetest.NewMeeting(t, "t", org, "good")
 	goodErr := make(chan error, 1)
 	go func() {
 		_, _, err := s.CreateOrGetMeeting(context.Background(), good)
 		goodErr <- err
 	}()
-	for deadline := time.Now().Add(time.Minute); len(s.w.ops) < 2; time.Sleep(time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("the good write was not queued after a minute")
-		}
-	}
+	waitForQueuedWrites(t, s, 2, "the good write")
 	unblock()
 	for range 2 {
 		if err := <-errs; err != nil {
